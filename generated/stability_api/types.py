@@ -1,0 +1,71 @@
+"""Contains some shared types for properties"""
+
+from collections.abc import Mapping, MutableMapping
+from http import HTTPStatus
+from typing import IO, TYPE_CHECKING, BinaryIO, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:
+    import httpx
+
+from attrs import define
+
+
+class Unset:
+    def __bool__(self) -> Literal[False]:
+        return False
+
+
+UNSET: Unset = Unset()
+
+# The types that `httpx.Client(files=)` can accept, copied from that library.
+FileContent = IO[bytes] | bytes | str
+FileTypes = (
+    # (filename, file (or bytes), content_type)
+    tuple[str | None, FileContent, str | None]
+    # (filename, file (or bytes), content_type, headers)
+    | tuple[str | None, FileContent, str | None, Mapping[str, str]]
+)
+RequestFiles = list[tuple[str, FileTypes]]
+
+
+@define
+class File:
+    """Contains information for file uploads"""
+
+    payload: BinaryIO
+    file_name: str | None = None
+    mime_type: str | None = None
+
+    def to_tuple(self) -> FileTypes:
+        """Return a tuple representation that httpx will accept for multipart/form-data"""
+        return self.file_name, self.payload, self.mime_type
+
+
+T = TypeVar("T")
+
+
+@define
+class Response(Generic[T]):
+    """A response from an endpoint"""
+
+    status_code: HTTPStatus | int
+    content: bytes
+    headers: MutableMapping[str, str]
+    parsed: T | None
+
+
+def status_of(code: int) -> HTTPStatus | int:
+    """The HTTPStatus for a registered code, the plain int for others (such as 520)"""
+    try:
+        return HTTPStatus(code)
+    except ValueError:
+        return code
+
+
+def is_json_response(response: "httpx.Response") -> bool:
+    """Whether the body is JSON by its Content-Type (`application/json; type=image/png` counts)"""
+    media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return bool(media in ("application/json", "application/vnd.goa.error") or media.endswith("+json"))
+
+
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "is_json_response", "status_of"]

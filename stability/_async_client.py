@@ -1,0 +1,616 @@
+"""``AsyncStability``: the asynchronous client. ``_sync_client.py`` is generated from this file.
+
+Edit this file, then run ``python scripts/unasync.py`` (``nox -s lint`` fails when the two differ). Method
+bodies only validate and build an ``Operation`` (``_operations``) and hand it to the driver (``_transport``):
+behaviour lives in the sans-I/O core, written once for both clients.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+
+import httpx
+
+from . import _operations as ops
+from ._config import NOT_GIVEN, Options, configure_logging_from_env
+from ._errors import APIConnectionError, ContentFilteredError
+from ._files import atomic_write_async, check_destination
+from ._flow import Operation, call_flow
+from ._polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow
+from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult
+from ._transport import AsyncDriver
+from ._validation import Prompt
+
+if TYPE_CHECKING:
+    from stability_api import AuthenticatedClient
+
+T = TypeVar("T")
+R = TypeVar("R", ImageResult, VideoResult)
+
+
+class AsyncStability:
+    """The Stability AI API, asynchronously. Use it as ``async with AsyncStability() as client: ...``.
+
+    Args:
+        api_key: your key; default ``STABILITY_API_KEY`` (or the legacy ``STABILITY_KEY``) from the environment.
+        base_url: default ``STABILITY_BASE_URL`` or ``https://api.stability.ai``.
+        organization: bill this organization instead of the key's default one (v1alpha operations).
+        timeout: seconds, or an ``httpx.Timeout`` with separate connect/read/write/pool parts
+            (default: connect 10 s, read and write 180 s).
+        max_retries: how many times a failed request is sent again (default 2; 0 disables). Charged
+            generations are retried only when they provably were not processed (see the README).
+        http_client: your own ``httpx.AsyncClient`` (its pool, proxies, certificates).
+        transport: an httpx transport for the client's own ``httpx.AsyncClient`` (for example
+            ``stability.testing.FakeStability().transport()``).
+        allow_insecure_http: allow sending the key over plain ``http://`` to a host that is not loopback.
+        raise_on_content_filtered: raise ``ContentFilteredError`` instead of returning a filtered result.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        organization: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = 2,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        allow_insecure_http: bool = False,
+        raise_on_content_filtered: bool = False,
+    ) -> None:
+        configure_logging_from_env()
+        self._options = Options.resolve(
+            api_key=api_key,
+            base_url=base_url,
+            organization=organization,
+            timeout=timeout,
+            max_retries=max_retries,
+            allow_insecure_http=allow_insecure_http,
+            raise_on_content_filtered=raise_on_content_filtered,
+        )
+        self._driver = AsyncDriver(http_client=http_client, transport=transport)
+        self._owner = True
+        self._raw: AuthenticatedClient | None = None
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = NOT_GIVEN,
+        base_url: str = NOT_GIVEN,
+        organization: str | None = NOT_GIVEN,
+        timeout: float | httpx.Timeout = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        raise_on_content_filtered: bool = NOT_GIVEN,
+    ) -> AsyncStability:
+        """A copy with some options changed that shares this client's connection pool.
+
+        ``client.with_options(timeout=300, max_retries=0).text_to_image(...)``. Closing the copy leaves the
+        pool open; close the original when done.
+        """
+        given = dict(
+            api_key=api_key,
+            base_url=base_url,
+            organization=organization,
+            timeout=timeout,
+            max_retries=max_retries,
+            raise_on_content_filtered=raise_on_content_filtered,
+        )
+        copy = object.__new__(type(self))
+        copy._options = self._options.replace(**{k: v for k, v in given.items() if v is not NOT_GIVEN})
+        copy._driver = self._driver
+        copy._owner = False
+        copy._raw = None
+        return copy
+
+    @property
+    def jobs(self) -> AsyncJobs:
+        """Resume jobs by id: ``client.jobs.get("upscale", job_id)``."""
+        return AsyncJobs(self)
+
+    @property
+    def raw(self) -> AuthenticatedClient:
+        """The generated ``stability_api`` client with this client's key, base URL, timeout and transport.
+
+        For what the facade does not cover: ``get_balance.asyncio_detailed(client=client.raw)``. It is
+        closed with this client.
+        """
+        if self._raw is None:
+            from stability_api import AuthenticatedClient
+
+            args: dict[str, Any] = {"follow_redirects": False}
+            if self._driver.transport is not None:
+                args["transport"] = self._driver.transport
+            self._raw = AuthenticatedClient(
+                base_url=self._options.base_url,
+                token=self._options.require_key(),
+                timeout=self._options.timeout,
+                httpx_args=args,
+            )
+        return self._raw
+
+    async def aclose(self) -> None:
+        """Close the connections (a ``with_options`` copy leaves them to the original)."""
+        if self._raw is not None:
+            await self._raw.__aexit__(None, None, None)
+            self._raw = None
+        if self._owner:
+            await self._driver.aclose()
+
+    async def __aenter__(self) -> AsyncStability:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._options.base_url!r})"
+
+    async def _call(self, operation: Operation[T]) -> T:
+        return await self._driver.run(call_flow(operation, self._options.retry), self._options)
+
+    async def _images(self, operation: Operation[list[ImageResult]], samples: int) -> Any:
+        images = await self._call(operation)
+        for image in images:
+            self._check_filtered(image)
+        return images[0] if samples == 1 else images
+
+    def _check_filtered(self, image: ImageResult) -> None:
+        if self._options.raise_on_content_filtered and image.finish_reason == CONTENT_FILTERED:
+            raise ContentFilteredError(
+                "the content filter changed the output (finish_reason CONTENT_FILTERED)", result=image
+            )
+
+    # ------------------------------------------------------------------------------------ v1alpha
+
+    @overload
+    async def text_to_image(  # type: ignore[overload-overlap]
+        self,
+        prompt: Prompt,
+        *,
+        negative_prompt: str | None = None,
+        engine: str = ops.DEFAULT_ENGINE,
+        width: int | None = None,
+        height: int | None = None,
+        cfg_scale: float | None = None,
+        steps: int | None = None,
+        samples: Literal[1] = 1,
+        seed: int | None = None,
+        sampler: str | None = None,
+        clip_guidance_preset: str | None = None,
+    ) -> ImageResult: ...
+
+    @overload
+    async def text_to_image(
+        self,
+        prompt: Prompt,
+        *,
+        negative_prompt: str | None = None,
+        engine: str = ops.DEFAULT_ENGINE,
+        width: int | None = None,
+        height: int | None = None,
+        cfg_scale: float | None = None,
+        steps: int | None = None,
+        samples: int,
+        seed: int | None = None,
+        sampler: str | None = None,
+        clip_guidance_preset: str | None = None,
+    ) -> list[ImageResult]: ...
+
+    async def text_to_image(
+        self,
+        prompt: Prompt,
+        *,
+        negative_prompt: str | None = None,
+        engine: str = ops.DEFAULT_ENGINE,
+        width: int | None = None,
+        height: int | None = None,
+        cfg_scale: float | None = None,
+        steps: int | None = None,
+        samples: int = 1,
+        seed: int | None = None,
+        sampler: str | None = None,
+        clip_guidance_preset: str | None = None,
+    ) -> ImageResult | list[ImageResult]:
+        """Generate an image from text (v1alpha). Several ``samples`` come back as a list.
+
+        ``prompt`` is text or a list of texts and ``(text, weight)`` pairs (negative weights steer away).
+        Sizes are 512..2048, multiples of 64, at most 1 megapixel; cfg_scale 0..35; steps 10..150;
+        samples 1..10; seed 0..2147483647 (0 or None: random).
+        """
+        operation = ops.text_to_image(
+            prompt,
+            negative_prompt=negative_prompt,
+            engine=engine,
+            width=width,
+            height=height,
+            cfg_scale=cfg_scale,
+            steps=steps,
+            samples=samples,
+            seed=seed,
+            sampler=sampler,
+            clip_guidance_preset=clip_guidance_preset,
+            organization=self._options.organization,
+        )
+        return await self._images(operation, samples)  # type: ignore[no-any-return]
+
+    @overload
+    async def image_to_image(  # type: ignore[overload-overlap]
+        self,
+        prompt: Prompt,
+        *,
+        image: object,
+        negative_prompt: str | None = None,
+        engine: str = ops.DEFAULT_ENGINE,
+        step_schedule_start: float | None = None,
+        step_schedule_end: float | None = None,
+        cfg_scale: float | None = None,
+        steps: int | None = None,
+        samples: Literal[1] = 1,
+        seed: int | None = None,
+        sampler: str | None = None,
+        clip_guidance_preset: str | None = None,
+    ) -> ImageResult: ...
+
+    @overload
+    async def image_to_image(
+        self,
+        prompt: Prompt,
+        *,
+        image: object,
+        negative_prompt: str | None = None,
+        engine: str = ops.DEFAULT_ENGINE,
+        step_schedule_start: float | None = None,
+        step_schedule_end: float | None = None,
+        cfg_scale: float | None = None,
+        steps: int | None = None,
+        samples: int,
+        seed: int | None = None,
+        sampler: str | None = None,
+        clip_guidance_preset: str | None = None,
+    ) -> list[ImageResult]: ...
+
+    async def image_to_image(
+        self,
+        prompt: Prompt,
+        *,
+        image: object,
+        negative_prompt: str | None = None,
+        engine: str = ops.DEFAULT_ENGINE,
+        step_schedule_start: float | None = None,
+        step_schedule_end: float | None = None,
+        cfg_scale: float | None = None,
+        steps: int | None = None,
+        samples: int = 1,
+        seed: int | None = None,
+        sampler: str | None = None,
+        clip_guidance_preset: str | None = None,
+    ) -> ImageResult | list[ImageResult]:
+        """Generate an image from an initial image and text (v1alpha); the output has the image's size.
+
+        ``image`` is a path, bytes, a binary file or a ``PIL.Image`` (PNG, JPEG or WEBP).
+        ``step_schedule_start`` (0..1) is how far the image may change: 0 keeps it, 1 ignores it.
+        """
+        operation = ops.image_to_image(
+            prompt,
+            image=image,
+            negative_prompt=negative_prompt,
+            engine=engine,
+            step_schedule_start=step_schedule_start,
+            step_schedule_end=step_schedule_end,
+            cfg_scale=cfg_scale,
+            steps=steps,
+            samples=samples,
+            seed=seed,
+            sampler=sampler,
+            clip_guidance_preset=clip_guidance_preset,
+            organization=self._options.organization,
+        )
+        return await self._images(operation, samples)  # type: ignore[no-any-return]
+
+    @overload
+    async def masked_image_to_image(  # type: ignore[overload-overlap]
+        self,
+        prompt: Prompt,
+        *,
+        image: object,
+        mask: object | None = None,
+        mask_source: str | None = None,
+        negative_prompt: str | None = None,
+        engine: str = ops.DEFAULT_MASKING_ENGINE,
+        cfg_scale: float | None = None,
+        steps: int | None = None,
+        samples: Literal[1] = 1,
+        seed: int | None = None,
+        sampler: str | None = None,
+        clip_guidance_preset: str | None = None,
+    ) -> ImageResult: ...
+
+    @overload
+    async def masked_image_to_image(
+        self,
+        prompt: Prompt,
+        *,
+        image: object,
+        mask: object | None = None,
+        mask_source: str | None = None,
+        negative_prompt: str | None = None,
+        engine: str = ops.DEFAULT_MASKING_ENGINE,
+        cfg_scale: float | None = None,
+        steps: int | None = None,
+        samples: int,
+        seed: int | None = None,
+        sampler: str | None = None,
+        clip_guidance_preset: str | None = None,
+    ) -> list[ImageResult]: ...
+
+    async def masked_image_to_image(
+        self,
+        prompt: Prompt,
+        *,
+        image: object,
+        mask: object | None = None,
+        mask_source: str | None = None,
+        negative_prompt: str | None = None,
+        engine: str = ops.DEFAULT_MASKING_ENGINE,
+        cfg_scale: float | None = None,
+        steps: int | None = None,
+        samples: int = 1,
+        seed: int | None = None,
+        sampler: str | None = None,
+        clip_guidance_preset: str | None = None,
+    ) -> ImageResult | list[ImageResult]:
+        """Repaint the masked part of an image (v1alpha image-to-image/masking).
+
+        With a ``mask`` (same size as ``image``), white pixels are repainted (``mask_source`` default
+        ``MASK_IMAGE_WHITE``; ``MASK_IMAGE_BLACK`` repaints black ones). Without one, the transparent
+        pixels of ``image`` are repainted (``INIT_IMAGE_ALPHA``).
+        """
+        operation = ops.masked_image_to_image(
+            prompt,
+            image=image,
+            mask=mask,
+            mask_source=mask_source,
+            negative_prompt=negative_prompt,
+            engine=engine,
+            cfg_scale=cfg_scale,
+            steps=steps,
+            samples=samples,
+            seed=seed,
+            sampler=sampler,
+            clip_guidance_preset=clip_guidance_preset,
+            organization=self._options.organization,
+        )
+        return await self._images(operation, samples)  # type: ignore[no-any-return]
+
+    async def engines(self) -> list[Engine]:
+        """The engines your key may use (v1alpha)."""
+        return await self._call(ops.list_engines(self._options.organization))
+
+    async def account(self) -> Account:
+        """The account that owns the key."""
+        return await self._call(ops.get_account())
+
+    async def balance(self) -> float:
+        """Credits left (1 credit = 1 US cent)."""
+        return await self._call(ops.get_balance(self._options.organization))
+
+    # ------------------------------------------------------------------------------------ v2alpha
+
+    async def inpaint(
+        self,
+        prompt: str,
+        *,
+        image: object,
+        mask: object | None = None,
+        search_prompt: str | None = None,
+        mode: Literal["search", "mask"] | None = None,
+        negative_prompt: str | None = None,
+        seed: int | None = None,
+        output_format: Literal["png", "jpeg", "webp"] | None = None,
+    ) -> ImageResult:
+        """Repaint part of an image (v2alpha stable-image inpaint; 3 or 4 credits).
+
+        Search mode (give ``search_prompt``): the API finds what it names and replaces it as ``prompt``
+        says. Mask mode (the default otherwise): ``mask`` (white = repaint) or, without one, the image's
+        transparent pixels. ``prompt`` may weight words as ``(word:0.8)``. The image needs 4,096 to
+        9,437,184 pixels and sides of at least 64.
+        """
+        operation = ops.inpaint(
+            prompt,
+            image=image,
+            mask=mask,
+            search_prompt=search_prompt,
+            mode=mode,
+            negative_prompt=negative_prompt,
+            seed=seed,
+            output_format=output_format,
+        )
+        result = await self._call(operation)
+        self._check_filtered(result)
+        return result
+
+    async def upscale(
+        self,
+        prompt: str,
+        *,
+        image: object,
+        negative_prompt: str | None = None,
+        seed: int | None = None,
+        output_format: Literal["png", "jpeg", "webp"] | None = None,
+        creativity: float | None = None,
+    ) -> AsyncJob[ImageResult]:
+        """Start an upscale (v2alpha, up to 4K; 25 credits) and return its job at once.
+
+        ``await job.wait()`` gives the ``ImageResult``. The image needs 4,096 to 1,048,576 pixels and
+        sides of at least 64; ``creativity`` is 0..0.35.
+        """
+        operation = ops.upscale(
+            prompt,
+            image=image,
+            negative_prompt=negative_prompt,
+            seed=seed,
+            output_format=output_format,
+            creativity=creativity,
+        )
+        return AsyncJob(self, "upscale", await self._call(operation), started=time.monotonic())
+
+    async def image_to_video(
+        self,
+        image: object,
+        *,
+        seed: int | None = None,
+        cfg_scale: float | None = None,
+        motion_bucket_id: float | None = None,
+    ) -> AsyncJob[VideoResult]:
+        """Start a video generation from an image (v2alpha; 20 credits) and return its job at once.
+
+        The image must be a PNG or JPEG of exactly 1024x576, 576x1024 or 768x768 pixels. ``cfg_scale``
+        0..10 (how closely the video keeps to the image), ``motion_bucket_id`` 1..255 (more motion).
+        """
+        operation = ops.image_to_video(image=image, seed=seed, cfg_scale=cfg_scale, motion_bucket_id=motion_bucket_id)
+        return AsyncJob(self, "image_to_video", await self._call(operation), started=time.monotonic())
+
+
+class AsyncJob(Generic[R]):
+    """A running upscale or image-to-video generation. Results are kept by the API for 24 hours.
+
+    ``await job.wait()`` polls until done and returns the result; ``await job.save(path)`` streams it to
+    disk instead; ``await job.poll()`` checks once. Keep ``job.id`` to resume later with
+    ``client.jobs.get(job.kind, job.id)`` (with the same API key).
+    """
+
+    def __init__(self, client: AsyncStability, kind: JobKind, job_id: str, *, started: float | None = None) -> None:
+        self._client = client
+        self.kind: JobKind = kind
+        self.id = job_id
+        self.created_at = datetime.now(UTC)
+        """When this handle was made (the start call's time, for a new job)."""
+        self._started = started
+        self._result: R | None = None
+        self.status: JobStatus | None = None
+        """The last status seen by ``poll()`` or ``wait()``."""
+
+    @property
+    def done(self) -> bool:
+        """Whether a poll has seen the job finished."""
+        return self._result is not None
+
+    @property
+    def result(self) -> R | None:
+        """The result, once a poll has seen it."""
+        return self._result
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else (self.status.state if self.status else "started")
+        return f"{type(self).__name__}(kind={self.kind!r}, id={self.id!r}, state={state!r})"
+
+    def _interval(self, poll_interval: float | None) -> float:
+        interval = DEFAULT_INTERVAL[self.kind] if poll_interval is None else poll_interval
+        if isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0:
+            from ._errors import ValidationError
+
+            raise ValidationError("poll_interval", poll_interval, "must be a positive number of seconds")
+        return float(interval)
+
+    def _flow(self, *, stream: bool, timeout: float | None, poll_interval: float | None, backoff: float,
+              on_progress: Callable[[JobStatus], Any] | None) -> Any:  # fmt: skip
+        def progress(status: JobStatus) -> None:
+            self.status = status
+            if on_progress is not None:
+                on_progress(status)
+
+        return wait_flow(
+            ops.job_result(self.kind, self.id, stream=stream),
+            job_id=self.id,
+            kind=self.kind,
+            policy=self._client._options.retry,
+            interval=self._interval(poll_interval),
+            timeout=timeout,
+            started=self._started,
+            backoff=backoff,
+            on_progress=progress,
+        )
+
+    async def poll(self) -> bool:
+        """Check once (no sleeping); True when the job is done and ``result`` is set."""
+        if self._result is None:
+            outcome = await self._client._call(ops.job_result(self.kind, self.id))
+            if isinstance(outcome, Done):
+                self._result = outcome.result
+        return self._result is not None
+
+    async def wait(
+        self,
+        *,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        backoff: float = 1.0,
+        on_progress: Callable[[JobStatus], Any] | None = None,
+    ) -> R:
+        """Poll until the job is done and return its result.
+
+        Args:
+            timeout: give up after this many seconds with ``JobTimeoutError`` (the job goes on).
+            poll_interval: seconds between polls (default 10, as the API asks for upscale).
+            backoff: multiply the interval by this after each poll (capped at 30 s).
+            on_progress: called after every poll with a ``JobStatus`` (elapsed, polls, state).
+        """
+        if self._result is None:
+            flow = self._flow(
+                stream=False, timeout=timeout, poll_interval=poll_interval, backoff=backoff, on_progress=on_progress
+            )
+            result: R = await self._client._driver.run(flow, self._client._options)
+            self._client._check_filtered(result) if isinstance(result, ImageResult) else None
+            self._result = result
+        return self._result
+
+    async def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        on_progress: Callable[[JobStatus], Any] | None = None,
+    ) -> Path:
+        """Wait for the job and stream its result to ``path`` in chunks: memory stays flat, the file is
+        complete or absent, and an existing file is kept unless ``overwrite``."""
+        destination = check_destination(path, overwrite=overwrite)
+        if self._result is not None:
+            return self._result.save(destination, overwrite=overwrite)
+        flow = self._flow(
+            stream=True, timeout=timeout, poll_interval=poll_interval, backoff=1.0, on_progress=on_progress
+        )
+        answer = await self._client._driver.run(flow, self._client._options)
+        response: httpx.Response = answer.stream
+        try:
+            return await atomic_write_async(destination, response.aiter_bytes(), overwrite=overwrite)
+        except (httpx.HTTPError, httpx.StreamError) as exc:
+            raise APIConnectionError(f"the {self.kind} download broke off: {type(exc).__name__}: {exc}") from exc
+        finally:
+            await response.aclose()
+
+
+class AsyncJobs:
+    """Job handles by id, for jobs started earlier (in this process or another)."""
+
+    def __init__(self, client: AsyncStability) -> None:
+        self._client = client
+
+    @overload
+    def get(self, kind: Literal["upscale"], job_id: str) -> AsyncJob[ImageResult]: ...
+    @overload
+    def get(self, kind: Literal["image_to_video"], job_id: str) -> AsyncJob[VideoResult]: ...
+    def get(self, kind: JobKind, job_id: str) -> AsyncJob[Any]:
+        """The job ``job_id`` of ``kind`` ("upscale" or "image_to_video"); poll it with the same API key."""
+        ops.check_job(kind, job_id)
+        return AsyncJob(self._client, kind, job_id)

@@ -1,0 +1,150 @@
+"""Client configuration: the API key, base URL, timeouts and safety checks, resolved once per client."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from ._errors import ConfigurationError
+from ._retry import RetryPolicy
+
+DEFAULT_BASE_URL = "https://api.stability.ai"
+# Generations can take a minute or more on a busy day; connecting should not.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=180.0, write=180.0, pool=60.0)
+DEFAULT_MAX_RETRIES = 2
+KEY_VARIABLES = ("STABILITY_API_KEY", "STABILITY_KEY")
+
+logger = logging.getLogger("stability")
+
+
+class _NotGiven:
+    """Marks an argument that was not passed, where None has a meaning of its own."""
+
+    _instance: _NotGiven | None = None
+
+    def __new__(cls) -> _NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Any = _NotGiven()
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Everything a request needs from the client. Immutable: ``with_options`` makes a new one."""
+
+    api_key: str | None = field(repr=False)
+    base_url: str
+    organization: str | None
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    allow_insecure_http: bool = False
+    raise_on_content_filtered: bool = False
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        organization: str | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        allow_insecure_http: bool,
+        raise_on_content_filtered: bool,
+    ) -> Options:
+        if api_key is None:
+            api_key = next((os.environ[v] for v in KEY_VARIABLES if os.environ.get(v)), None)
+        if base_url is None:
+            base_url = os.environ.get("STABILITY_BASE_URL") or DEFAULT_BASE_URL
+        options = cls(
+            api_key=api_key.strip() if api_key else None,
+            base_url=base_url.rstrip("/"),
+            organization=organization,
+            timeout=_timeout(timeout),
+            retry=RetryPolicy(max_retries=_max_retries(max_retries)),
+            allow_insecure_http=allow_insecure_http,
+            raise_on_content_filtered=raise_on_content_filtered,
+        )
+        options.check_base_url()
+        return options
+
+    def replace(self, **changes: Any) -> Options:
+        if "timeout" in changes:
+            changes["timeout"] = _timeout(changes["timeout"])
+        if "max_retries" in changes:
+            changes["retry"] = replace(self.retry, max_retries=_max_retries(changes.pop("max_retries")))
+        if "base_url" in changes:
+            changes["base_url"] = str(changes["base_url"]).rstrip("/")
+        updated = replace(self, **changes)
+        updated.check_base_url()
+        return updated
+
+    def require_key(self) -> str:
+        if not self.api_key:
+            raise ConfigurationError(
+                "No Stability API key: pass api_key=... or set the STABILITY_API_KEY environment variable "
+                "(the legacy STABILITY_KEY is read too)."
+            )
+        return self.api_key
+
+    def check_base_url(self) -> None:
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigurationError(f"base_url must be an http(s) URL with a host, got {self.base_url!r}")
+        if parts.scheme == "http" and not self.allow_insecure_http and not is_loopback(parts.hostname):
+            raise ConfigurationError(
+                f"Refusing to send the API key over plain http to {parts.hostname}: use https, or pass "
+                "allow_insecure_http=True if this host is trusted."
+            )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
+    if value is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(value, httpx.Timeout):
+        if None in (value.connect, value.read, value.write, value.pool):
+            raise ConfigurationError("every part of timeout must be set: a request without a timeout can hang forever")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigurationError(f"timeout must be a positive number of seconds or an httpx.Timeout, got {value!r}")
+    return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 10.0))
+
+
+def _max_retries(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"max_retries must be an integer >= 0, got {value!r}")
+    return value
+
+
+def configure_logging_from_env() -> None:
+    """``STABILITY_LOG=debug`` (or info) turns on the ``stability`` logger on stderr."""
+    level = os.environ.get("STABILITY_LOG", "").upper()
+    if level in ("DEBUG", "INFO") and not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(level)

@@ -1,0 +1,297 @@
+"""Every exception the facade raises. Nothing from httpx, json or codecs escapes a facade call.
+
+    StabilityError
+    ├── ConfigurationError          no API key, or a key that would go over plain http to another host
+    ├── ValidationError             a documented limit broken; raised before any request is sent
+    │   └── InvalidFileError        an input file that is missing, unreadable, empty or not PNG/JPEG/WEBP
+    ├── APIConnectionError          no answer: connection refused or dropped, DNS, TLS
+    │   └── APITimeoutError         the connect or read timeout passed
+    ├── APIError                    the API answered with an error (status, name, id, messages, request id)
+    │   ├── BadRequestError         400
+    │   ├── AuthenticationError     401
+    │   ├── PermissionDeniedError   403
+    │   │   └── ContentModerationError   403 content_moderation (not charged)
+    │   ├── NotFoundError           404
+    │   │   └── JobNotFoundError    404 on a job result: expired (24 h) or polled with another key
+    │   ├── RateLimitError          429, with retry_after
+    │   ├── ServerError             5xx and statuses outside the standard list (520, 524)
+    │   └── MalformedResponseError  a success whose body is not what the API documents
+    ├── ContentFilteredError        finish_reason CONTENT_FILTERED, when asked to raise on it
+    └── JobTimeoutError             wait(timeout=) passed; the job goes on and can be resumed by id
+
+Errors built from an answer carry ``attempts``: how many times the request was sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ContentFilteredError",
+    "ContentModerationError",
+    "InvalidFileError",
+    "JobNotFoundError",
+    "JobTimeoutError",
+    "MalformedResponseError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "StabilityError",
+    "ValidationError",
+]
+
+
+class StabilityError(Exception):
+    """The root of every error this package raises."""
+
+
+class ConfigurationError(StabilityError):
+    """The client cannot be used as configured (for example, no API key was found)."""
+
+
+class ValidationError(StabilityError, ValueError):
+    """A parameter breaks a limit the API documents. No request was sent and nothing was charged."""
+
+    def __init__(self, field: str, value: Any, rule: str) -> None:
+        self.field = field
+        """The parameter's name, as the facade method spells it."""
+        self.value = value
+        """The value given (shortened in the message when long)."""
+        self.rule = rule
+        """The rule it breaks, in words."""
+        super().__init__(f"{field}={_short(value)}: {rule}")
+
+
+class InvalidFileError(ValidationError):
+    """An input file that cannot be sent: missing, unreadable, empty, truncated, or not PNG/JPEG/WEBP."""
+
+
+class APIConnectionError(StabilityError):
+    """The API could not be reached or the connection broke before a full answer arrived."""
+
+    def __init__(self, message: str, *, attempts: int = 1) -> None:
+        self.attempts = attempts
+        """How many times the request was sent."""
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """The connect or read timeout passed before the API answered."""
+
+
+class APIError(StabilityError):
+    """The API answered with an error status. Subclasses name the status; this class catches them all."""
+
+    def __init__(
+        self,
+        status_code: int,
+        *,
+        name: str,
+        error_id: str | None,
+        messages: list[str],
+        request_id: str | None,
+        headers: Mapping[str, str],
+        body: bytes,
+        attempts: int = 1,
+    ) -> None:
+        self.status_code = status_code
+        """The HTTP status."""
+        self.name = name
+        """The API's error name, such as ``invalid_height_or_width`` or ``generation_not_found``."""
+        self.error_id = error_id
+        """The API's id for this error, to quote to Stability's support."""
+        self.messages = messages
+        """What the API said went wrong, one message per problem."""
+        self.request_id = request_id
+        """The ``x-request-id`` of the answer, when the API sent one."""
+        self.headers = dict(headers)
+        """The answer's headers."""
+        self.body = body
+        """The raw answer body."""
+        self.attempts = attempts
+        """How many times the request was sent."""
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        text = f"{self.status_code} {self.name}"
+        if self.messages:
+            text += ": " + "; ".join(self.messages)
+        ids = [
+            f"error id {self.error_id}" if self.error_id else "",
+            f"request id {self.request_id}" if self.request_id else "",
+        ]
+        if any(ids):
+            text += " (" + ", ".join(i for i in ids if i) + ")"
+        if self.attempts > 1:
+            text += f" after {self.attempts} attempts"
+        return text
+
+
+class BadRequestError(APIError):
+    """400: the API refused the parameters. Nothing was charged."""
+
+
+class AuthenticationError(APIError):
+    """401: the API key is missing or unknown."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the key may not do this."""
+
+
+class ContentModerationError(PermissionDeniedError):
+    """403 content_moderation: the request was flagged and denied. Nothing was charged."""
+
+
+class NotFoundError(APIError):
+    """404: no such engine, generation or resource."""
+
+
+class JobNotFoundError(NotFoundError):
+    """404 on a job result. Results are kept for 24 hours and can only be read with the key that started them."""
+
+    def _describe(self) -> str:
+        return (
+            super()._describe()
+            + ". Results are kept for 24 hours after generation and can only be fetched with the API key"
+            " that started the job."
+        )
+
+
+class RateLimitError(APIError):
+    """429: too many requests (150 per 10 s per key); the API locks the key out for a while."""
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds to wait, from the ``Retry-After`` header, when the API sent one."""
+        from ._retry import parse_retry_after
+
+        return parse_retry_after(self.headers.get("retry-after"))
+
+
+class ServerError(APIError):
+    """5xx, or a status outside the standard list (such as Cloudflare's 520): the service failed."""
+
+
+class MalformedResponseError(APIError):
+    """A success status whose body is not what the API documents (wrong content type, truncated, bad JSON)."""
+
+
+class ContentFilteredError(StabilityError):
+    """The content filter changed the output (finish_reason CONTENT_FILTERED) and the call asked to raise."""
+
+    def __init__(self, message: str, *, result: Any) -> None:
+        self.result = result
+        """The filtered result, which the API still returned (and charged for)."""
+        super().__init__(message)
+
+
+class JobTimeoutError(StabilityError, TimeoutError):
+    """``wait(timeout=)`` passed before the job finished. The job goes on; resume it by id."""
+
+    def __init__(self, kind: str, job_id: str, waited: float) -> None:
+        self.kind = kind
+        """``"upscale"`` or ``"image_to_video"``."""
+        self.job_id = job_id
+        """The generation id; pass it to ``client.jobs.get(kind, job_id)`` to resume."""
+        self.waited = waited
+        """Seconds waited."""
+        super().__init__(
+            f"{kind} job {job_id} was not done after {waited:.1f}s; it is still running. Resume it with "
+            f"client.jobs.get({kind!r}, {job_id!r}).wait() (results are kept for 24 hours)."
+        )
+
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    429: RateLimitError,
+}
+
+_DEFAULT_NAMES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "permission_denied",
+    404: "not_found",
+    429: "rate_limited",
+}
+
+
+def error_from_response(
+    status_code: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    attempts: int = 1,
+    job_result: bool = False,
+) -> APIError:
+    """The typed error for an error answer, whatever its body: goa, v1, v2alpha, HTML, empty or broken JSON."""
+    name, error_id, messages = _parse_error_body(body)
+    if name is None:
+        name = _DEFAULT_NAMES.get(status_code, "server_error" if status_code >= 500 else "http_error")
+        if not messages and body.strip():
+            messages = [_summarise_text(body)]
+    cls: type[APIError]
+    if status_code == 403 and name == "content_moderation":
+        cls = ContentModerationError
+    elif status_code == 404 and job_result:
+        cls = JobNotFoundError
+    elif status_code >= 500 or status_code not in _BY_STATUS and not 400 <= status_code < 500:
+        cls = ServerError
+    else:
+        cls = _BY_STATUS.get(status_code, APIError)
+    lowered = {k.lower(): v for k, v in headers.items()}
+    return cls(
+        status_code,
+        name=name,
+        error_id=error_id,
+        messages=messages,
+        request_id=lowered.get("x-request-id"),
+        headers=lowered,
+        body=body,
+        attempts=attempts,
+    )
+
+
+def _parse_error_body(body: bytes) -> tuple[str | None, str | None, list[str]]:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None, None, []
+    if not isinstance(data, dict):
+        return None, None, []
+    name = data.get("name") if isinstance(data.get("name"), str) and data.get("name") else None
+    error_id = data.get("id") if isinstance(data.get("id"), str) else None
+    messages: list[str] = []
+    if isinstance(data.get("errors"), list):  # v2alpha
+        messages = [str(m) for m in data["errors"]]
+    elif isinstance(data.get("message"), str):  # goa (v1alpha) and v1
+        messages = [data["message"]]
+    return name, error_id, messages
+
+
+def _summarise_text(body: bytes, limit: int = 200) -> str:
+    text = body.decode("utf-8", errors="replace")
+    if "<" in text and ">" in text:  # an HTML page: keep its title or first words, not the markup
+        import re
+
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        text = title.group(1) if title else re.sub(r"<[^>]+>", " ", text)
+    text = " ".join(text.split())
+    return text[:limit] + ("..." if len(text) > limit else "")
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,508 @@
+"""Each API operation as an ``Operation``: validated inputs, a request built by the generated client, a parser.
+
+Requests come from the generated ``_get_kwargs()`` and models, so paths, parameters and field names have one
+source, openapi/stability.yaml. Generated modules are imported inside the builders: ``import stability``
+stays cheap and loads only what a call uses.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, cast
+
+from . import _limits as L
+from . import _validation as check
+from ._errors import StabilityError, ValidationError
+from ._files import ImageSource, image_source, sniff_image
+from ._flow import Answer, Operation, Request
+from ._results import Account, Engine, ImageResult, VideoResult
+
+DEFAULT_ENGINE = "stable-diffusion-512-v2-1"
+DEFAULT_MASKING_ENGINE = "stable-inpainting-512-v2-0"
+
+
+def _present(**values: Any) -> dict[str, Any]:
+    """Only the arguments the caller gave: the API (or the generated model) applies its own defaults."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _upload(source: ImageSource, opened: list[Any]) -> Any:
+    from stability_api.types import File
+
+    handle = source.open()
+    opened.append(handle)
+    return File(payload=handle, file_name=source.file_name, mime_type=source.info.mime_type)
+
+
+def _request(kwargs: dict[str, Any], opened: list[Any] | None = None) -> Request:
+    return Request(kwargs, opened or [])
+
+
+def _org(organization: str | None) -> Any:
+    from stability_api.types import UNSET
+
+    return organization if organization else UNSET
+
+
+# ---------------------------------------------------------------------------------------------- parsing
+
+
+def _media_type(headers: Mapping[str, str]) -> str:
+    return headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _is_json(headers: Mapping[str, str]) -> bool:
+    return _media_type(headers) == "application/json"
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(float(value)) if value is not None and value != "" else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _image(data: bytes, seed: Any, finish_reason: Any, request_id: str | None) -> ImageResult:
+    try:
+        info = sniff_image(data[:65536], field="result")
+    except StabilityError as exc:  # not an image: the answer is malformed, not the caller's input
+        raise ValueError(f"the body is not a PNG, JPEG or WEBP image ({exc})") from None
+    return ImageResult(
+        data=data,
+        content_type=info.mime_type,
+        seed=_int(seed),
+        finish_reason=str(finish_reason or "SUCCESS"),
+        request_id=request_id,
+        width=info.width,
+        height=info.height,
+    )
+
+
+def _b64(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"invalid base64 in the answer: {exc}") from None
+
+
+def parse_v1_images(answer: Answer) -> list[ImageResult]:
+    """v1alpha: PNG bytes with Seed/Finish-Reason headers, or JSON artifacts (one per sample)."""
+    if _is_json(answer.headers):
+        from stability_api.models import ArtifactList
+
+        artifacts = ArtifactList.from_dict(json.loads(answer.content)).artifacts
+        if not artifacts:
+            raise ValueError("the answer lists no artifacts")
+        return [_image(_b64(a.base64), a.seed, a.finish_reason, None) for a in artifacts]
+    headers = answer.headers
+    return [_image(answer.content, headers.get("seed"), headers.get("finish-reason"), headers.get("x-request-id"))]
+
+
+def parse_v2_image(answer: Answer) -> ImageResult:
+    """v2alpha inpaint and upscale result: image bytes with headers, or JSON with base64."""
+    headers = answer.headers
+    if _is_json(headers):
+        from stability_api.models import EncodedImage
+
+        body = EncodedImage.from_dict(json.loads(answer.content))
+        return _image(_b64(body.image), body.seed, body.finish_reason, headers.get("x-request-id"))
+    return _image(answer.content, headers.get("seed"), headers.get("finish-reason"), headers.get("x-request-id"))
+
+
+def parse_started(answer: Answer) -> str:
+    """The generation id of a started job."""
+    from stability_api.models import GenerationStarted
+
+    job_id = GenerationStarted.from_dict(json.loads(answer.content)).id
+    if not isinstance(job_id, str) or len(job_id) != L.GENERATION_ID_LENGTH:
+        raise ValueError(f"expected a {L.GENERATION_ID_LENGTH}-character generation id, got {job_id!r}")
+    return job_id
+
+
+# ----------------------------------------------------------------------------------------- v1alpha
+
+
+def text_to_image(
+    prompt: check.Prompt,
+    *,
+    negative_prompt: str | None,
+    engine: str,
+    width: int | None,
+    height: int | None,
+    cfg_scale: float | None,
+    steps: int | None,
+    samples: int,
+    seed: int | None,
+    sampler: str | None,
+    clip_guidance_preset: str | None,
+    organization: str | None,
+) -> Operation[list[ImageResult]]:
+    prompts = check.v1_prompts(prompt, negative_prompt)
+    check.v1_size(width, height)
+    check.v1_common(
+        cfg_scale=cfg_scale,
+        steps=steps,
+        samples=samples,
+        seed=seed,
+        sampler=sampler,
+        clip_guidance_preset=clip_guidance_preset,
+    )
+    _engine(engine)
+    fields = _present(
+        width=width, height=height, cfg_scale=cfg_scale, steps=steps, samples=samples, seed=seed, sampler=sampler,
+        clip_guidance_preset=clip_guidance_preset,
+    )  # fmt: skip
+    # PNG bytes are the cheapest answer, but only one image fits in them.
+    accept: Literal["image/png", "application/json"] = "image/png" if samples == 1 else "application/json"
+
+    def build() -> Request:
+        from stability_api.api.v1alpha import text_to_image as api
+        from stability_api.models import TextPrompt, TextToImageRequest
+
+        body = TextToImageRequest(text_prompts=[TextPrompt(text=t, weight=w) for t, w in prompts], **fields)
+        return _request(api._get_kwargs(engine, body=body, accept=accept, organization=_org(organization)))
+
+    return Operation("text_to_image", charged=True, build=build, parse=parse_v1_images)
+
+
+def image_to_image(
+    prompt: check.Prompt,
+    *,
+    image: object,
+    negative_prompt: str | None,
+    engine: str,
+    step_schedule_start: float | None,
+    step_schedule_end: float | None,
+    cfg_scale: float | None,
+    steps: int | None,
+    samples: int,
+    seed: int | None,
+    sampler: str | None,
+    clip_guidance_preset: str | None,
+    organization: str | None,
+) -> Operation[list[ImageResult]]:
+    prompts = check.v1_prompts(prompt, negative_prompt)
+    check.v1_common(
+        cfg_scale=cfg_scale,
+        steps=steps,
+        samples=samples,
+        seed=seed,
+        sampler=sampler,
+        clip_guidance_preset=clip_guidance_preset,
+    )
+    check.number("step_schedule_start", step_schedule_start, L.V1_STEP_SCHEDULE)
+    check.number("step_schedule_end", step_schedule_end, L.V1_STEP_SCHEDULE)
+    _engine(engine)
+    source = image_source(image, field="image")
+    check.input_format(source, L.V1_INPUT_FORMATS)
+    fields = _present(
+        cfg_scale=cfg_scale, steps=steps, samples=samples, seed=seed, sampler=sampler,
+        clip_guidance_preset=clip_guidance_preset, step_schedule_start=step_schedule_start,
+        step_schedule_end=step_schedule_end,
+    )  # fmt: skip
+    accept: Literal["image/png", "application/json"] = "image/png" if samples == 1 else "application/json"
+
+    def build() -> Request:
+        from stability_api.api.v1alpha import image_to_image as api
+        from stability_api.models import ImageToImageOptions, ImageToImageRequest, TextPrompt
+
+        opened: list[Any] = []
+        options = ImageToImageOptions(text_prompts=[TextPrompt(text=t, weight=w) for t, w in prompts], **fields)
+        body = ImageToImageRequest(init_image=_upload(source, opened), options=options)
+        return _request(api._get_kwargs(engine, body=body, accept=accept, organization=_org(organization)), opened)
+
+    return Operation("image_to_image", charged=True, build=build, parse=parse_v1_images)
+
+
+def masked_image_to_image(
+    prompt: check.Prompt,
+    *,
+    image: object,
+    mask: object | None,
+    mask_source: str | None,
+    negative_prompt: str | None,
+    engine: str,
+    cfg_scale: float | None,
+    steps: int | None,
+    samples: int,
+    seed: int | None,
+    sampler: str | None,
+    clip_guidance_preset: str | None,
+    organization: str | None,
+) -> Operation[list[ImageResult]]:
+    prompts = check.v1_prompts(prompt, negative_prompt)
+    check.v1_common(
+        cfg_scale=cfg_scale,
+        steps=steps,
+        samples=samples,
+        seed=seed,
+        sampler=sampler,
+        clip_guidance_preset=clip_guidance_preset,
+    )
+    _engine(engine)
+    source = image_source(image, field="image")
+    check.input_format(source, L.V1_INPUT_FORMATS)
+    mask_src = image_source(mask, field="mask") if mask is not None else None
+    if mask_source is None:
+        mask_source = "MASK_IMAGE_WHITE" if mask_src is not None else "INIT_IMAGE_ALPHA"
+    check.choice("mask_source", mask_source, L.V1_MASK_SOURCES)
+    if mask_source == "INIT_IMAGE_ALPHA":
+        if not source.info.has_alpha:
+            raise ValidationError(
+                "image", source.file_name, "mask_source INIT_IMAGE_ALPHA needs an image with an alpha channel"
+            )
+        mask_src = None  # the API ignores it; do not upload it
+    elif mask_src is None:
+        raise ValidationError("mask", None, f"mask_source {mask_source} needs a mask image")
+    else:
+        check.input_format(mask_src, L.V1_INPUT_FORMATS)
+        if (mask_src.info.width, mask_src.info.height) != (source.info.width, source.info.height):
+            rule = f"must be the same size as image ({source.info.width}x{source.info.height})"
+            raise ValidationError("mask", f"{mask_src.info.width}x{mask_src.info.height}", rule)
+    fields = _present(
+        cfg_scale=cfg_scale, steps=steps, samples=samples, seed=seed, sampler=sampler,
+        clip_guidance_preset=clip_guidance_preset,
+    )  # fmt: skip
+    accept: Literal["image/png", "application/json"] = "image/png" if samples == 1 else "application/json"
+    chosen_source = mask_source
+
+    def build() -> Request:
+        from stability_api.api.v1alpha import masking as api
+        from stability_api.models import MaskingOptions, MaskingRequest, TextPrompt
+        from stability_api.types import UNSET
+
+        opened: list[Any] = []
+        options = MaskingOptions(
+            text_prompts=[TextPrompt(text=t, weight=w) for t, w in prompts],
+            mask_source=cast(Any, chosen_source),
+            **fields,
+        )
+        body = MaskingRequest(
+            init_image=_upload(source, opened),
+            mask_image=_upload(mask_src, opened) if mask_src is not None else UNSET,
+            options=options,
+        )
+        return _request(api._get_kwargs(engine, body=body, accept=accept, organization=_org(organization)), opened)
+
+    return Operation("masking", charged=True, build=build, parse=parse_v1_images)
+
+
+def list_engines(organization: str | None) -> Operation[list[Engine]]:
+    def build() -> Request:
+        from stability_api.api.v1alpha import list_engines as api
+
+        return _request(api._get_kwargs(organization=_org(organization)))
+
+    def parse(answer: Answer) -> list[Engine]:
+        from stability_api.models import EngineList
+
+        engines = EngineList.from_dict(json.loads(answer.content)).engines
+        return [Engine(e.id, e.name, e.description, e.type_) for e in engines]
+
+    return Operation("list_engines", charged=False, build=build, parse=parse)
+
+
+def get_account() -> Operation[Account]:
+    def build() -> Request:
+        from stability_api.api.v1alpha import get_account as api
+
+        return _request(api._get_kwargs())
+
+    def parse(answer: Answer) -> Account:
+        from stability_api.models import Account as AccountModel
+
+        return Account._from(AccountModel.from_dict(json.loads(answer.content)))
+
+    return Operation("get_account", charged=False, build=build, parse=parse)
+
+
+def get_balance(organization: str | None) -> Operation[float]:
+    def build() -> Request:
+        from stability_api.api.v1alpha import get_balance as api
+
+        return _request(api._get_kwargs(organization=_org(organization)))
+
+    def parse(answer: Answer) -> float:
+        from stability_api.models import Balance
+
+        return float(Balance.from_dict(json.loads(answer.content)).credits_)
+
+    return Operation("get_balance", charged=False, build=build, parse=parse)
+
+
+# ----------------------------------------------------------------------------------------- v2alpha
+
+
+def inpaint(
+    prompt: str,
+    *,
+    image: object,
+    mask: object | None,
+    search_prompt: str | None,
+    mode: str | None,
+    negative_prompt: str | None,
+    seed: int | None,
+    output_format: str | None,
+) -> Operation[ImageResult]:
+    check.v2_prompts(prompt, negative_prompt)
+    check.number("seed", seed, L.V2_SEED, integer=True)
+    check.choice("output_format", output_format, L.V2_OUTPUT_FORMATS)
+    if mode is None:
+        mode = "search" if search_prompt is not None else "mask"
+    check.choice("mode", mode, L.INPAINT_MODES)
+    source = image_source(image, field="image")
+    check.input_format(source, L.V2_IMAGE_INPUT_FORMATS)
+    check.pixel_bounds(source, L.INPAINT_PIXELS)
+    mask_src = None
+    if mode == "search":
+        check.text("search_prompt", search_prompt, L.V2_PROMPT_MAX_CHARS, required=True)
+        if mask is not None:
+            raise ValidationError("mask", "<image>", "is not used in search mode; pass search_prompt or mask, not both")
+    else:
+        if search_prompt is not None:
+            raise ValidationError("search_prompt", search_prompt, "is only used in search mode (mode='search')")
+        if mask is not None:
+            mask_src = image_source(mask, field="mask")
+            check.input_format(mask_src, L.V2_IMAGE_INPUT_FORMATS)
+        elif not source.info.has_alpha:
+            raise ValidationError(
+                "mask", None, "mask mode needs a mask image, or an image with an alpha channel (transparent = repaint)"
+            )
+    fields = _present(
+        search_prompt=search_prompt, negative_prompt=negative_prompt, seed=seed, output_format=output_format
+    )
+    chosen_mode = mode
+
+    def build() -> Request:
+        from stability_api.api.v2alpha import inpaint as api
+        from stability_api.models import InpaintRequest
+        from stability_api.types import UNSET
+
+        opened: list[Any] = []
+        body = InpaintRequest(
+            mode=chosen_mode,  # type: ignore[arg-type]
+            image=_upload(source, opened),
+            prompt=prompt,
+            mask=_upload(mask_src, opened) if mask_src is not None else UNSET,
+            **fields,
+        )
+        return _request(api._get_kwargs(body=body, accept="image/*"), opened)
+
+    return Operation("inpaint", charged=True, build=build, parse=parse_v2_image)
+
+
+def upscale(
+    prompt: str,
+    *,
+    image: object,
+    negative_prompt: str | None,
+    seed: int | None,
+    output_format: str | None,
+    creativity: float | None,
+) -> Operation[str]:
+    check.v2_prompts(prompt, negative_prompt)
+    check.number("seed", seed, L.V2_SEED, integer=True)
+    check.choice("output_format", output_format, L.V2_OUTPUT_FORMATS)
+    check.number("creativity", creativity, L.UPSCALE_CREATIVITY)
+    source = image_source(image, field="image")
+    check.input_format(source, L.V2_IMAGE_INPUT_FORMATS)
+    check.pixel_bounds(source, L.UPSCALE_PIXELS)
+    fields = _present(negative_prompt=negative_prompt, seed=seed, output_format=output_format, creativity=creativity)
+
+    def build() -> Request:
+        from stability_api.api.v2alpha import upscale as api
+        from stability_api.models import UpscaleRequest
+
+        opened: list[Any] = []
+        body = UpscaleRequest(image=_upload(source, opened), prompt=prompt, **fields)
+        return _request(api._get_kwargs(body=body), opened)
+
+    return Operation("upscale", charged=True, build=build, parse=parse_started)
+
+
+def image_to_video(
+    *,
+    image: object,
+    seed: int | None,
+    cfg_scale: float | None,
+    motion_bucket_id: float | None,
+) -> Operation[str]:
+    check.number("seed", seed, L.V2_SEED, integer=True)
+    check.number("cfg_scale", cfg_scale, L.VIDEO_CFG_SCALE)
+    check.number("motion_bucket_id", motion_bucket_id, L.VIDEO_MOTION_BUCKET_ID)
+    source = image_source(image, field="image")
+    check.input_format(source, L.VIDEO_INPUT_FORMATS)
+    size = (source.info.width, source.info.height)
+    if size not in L.VIDEO_SIZES:
+        allowed = ", ".join(f"{w}x{h}" for w, h in L.VIDEO_SIZES)
+        raise ValidationError("image", f"{size[0]}x{size[1]}", f"must be exactly one of {allowed} pixels")
+    fields = _present(seed=seed, cfg_scale=cfg_scale, motion_bucket_id=motion_bucket_id)
+
+    def build() -> Request:
+        from stability_api.api.v2alpha import image_to_video as api
+        from stability_api.models import ImageToVideoRequest
+
+        opened: list[Any] = []
+        body = ImageToVideoRequest(image=_upload(source, opened), **fields)
+        return _request(api._get_kwargs(body=body), opened)
+
+    return Operation("image_to_video", charged=True, build=build, parse=parse_started)
+
+
+def check_job(kind: Any, job_id: Any) -> None:
+    from ._polling import JOB_KINDS
+
+    check.choice("kind", kind, JOB_KINDS)
+    if not isinstance(job_id, str) or len(job_id) != L.GENERATION_ID_LENGTH:
+        raise ValidationError(
+            "job_id", job_id, f"must be the {L.GENERATION_ID_LENGTH}-character id a job start returned"
+        )
+
+
+def parse_v2_video(answer: Answer) -> VideoResult:
+    headers = answer.headers
+    if _is_json(headers):
+        from stability_api.models import EncodedVideo
+
+        body = EncodedVideo.from_dict(json.loads(answer.content))
+        data, seed, finish = _b64(body.video), _int(body.seed), body.finish_reason
+    else:
+        data, seed, finish = answer.content, _int(headers.get("seed")), headers.get("finish-reason", "SUCCESS")
+    if data[4:8] != b"ftyp":
+        raise ValueError("the body is not an MP4 video")
+    return VideoResult(data, "video/mp4", seed, str(finish or "SUCCESS"), headers.get("x-request-id"))
+
+
+def job_result(kind: str, job_id: str, *, stream: bool = False) -> Operation[Any]:
+    """One poll of a job's result: ``Pending`` on 202, ``Done`` with the result (or the open stream) on 200."""
+    from ._polling import Done, Pending
+
+    media: Callable[[Answer], Any] = parse_v2_image if kind == "upscale" else parse_v2_video
+
+    def build() -> Request:
+        if kind == "upscale":
+            from stability_api.api.v2alpha import get_upscale_result as api
+
+            return _request(api._get_kwargs(job_id, accept="image/*"))
+        from stability_api.api.v2alpha import get_image_to_video_result as api2
+
+        return _request(api2._get_kwargs(job_id, accept="video/*"))
+
+    def parse(answer: Answer) -> Any:
+        if answer.status == 202:
+            from stability_api.models import GenerationInProgress
+
+            return Pending(GenerationInProgress.from_dict(json.loads(answer.content)).status)
+        if answer.status != 200:
+            raise ValueError(f"unexpected status {answer.status} for a job result")
+        return Done(answer if answer.stream is not None else media(answer))
+
+    return Operation(f"get_{kind}_result", charged=False, build=build, parse=parse, job_result=True, stream=stream)
+
+
+def _engine(engine: Any) -> None:
+    if not isinstance(engine, str) or not engine.strip() or "/" in engine:
+        raise ValidationError("engine", engine, "must be an engine id such as 'stable-diffusion-512-v2-1'")

@@ -1,0 +1,78 @@
+"""When to send a request again, and after how long: pure functions, no I/O.
+
+Reads (GET) are retried on connection failures, timeouts, 429, 500, 502, 503 and 504. A charged POST is
+retried only when it provably was not processed: the connection failed before the request went out, or the
+API answered 429 (a refused request is not charged). After a read timeout, a dropped connection or a 5xx
+the POST may have been processed, and sending it again could charge twice, so the error is raised instead.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+FailureKind = Literal["connect", "sent"]
+"""``connect``: the request never left (connect error, connect or pool timeout). ``sent``: it may have."""
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How many times and how patiently to retry. ``max_retries=0`` turns retries off."""
+
+    max_retries: int = 2
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+    """A ``Retry-After`` longer than this is not waited for: the error is raised so the caller decides."""
+
+
+def retry_delay(
+    policy: RetryPolicy,
+    *,
+    charged: bool,
+    attempt: int,
+    status: int | None = None,
+    failure: FailureKind | None = None,
+    retry_after: str | None = None,
+    rand: float | None = None,
+) -> float | None:
+    """Seconds to wait before attempt ``attempt + 1``, or None to stop and report the outcome.
+
+    ``status`` is the answer's status, or ``failure`` says how the attempt failed without an answer.
+    """
+    if attempt > policy.max_retries:
+        return None
+    if failure is not None:
+        if charged and failure != "connect":
+            return None
+    elif status is None or status not in RETRYABLE_STATUSES or (charged and status != 429):
+        return None
+    hinted = parse_retry_after(retry_after)
+    if hinted is not None:
+        return hinted if hinted <= policy.max_retry_after else None
+    backoff = min(policy.max_delay, policy.base_delay * 2.0 ** (attempt - 1))
+    # Full jitter keeps many clients that failed together from retrying together.
+    return backoff * (0.5 + 0.5 * (random.random() if rand is None else rand))
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header: delay-seconds or an HTTP date. None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if seconds != seconds or seconds == float("inf"):  # NaN or inf
+        return None
+    return max(0.0, seconds)

@@ -1,0 +1,108 @@
+"""Local checks of every documented limit, made before a request is sent (and before anything is charged).
+
+Each check raises ``ValidationError(field, value, rule)``; the numbers come from ``_limits``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from . import _limits as L
+from ._errors import ValidationError
+from ._files import ImageSource
+
+Prompt = str | Sequence[str | tuple[str, float]]
+"""A prompt: text, or a list of texts and ``(text, weight)`` pairs; a negative weight steers away."""
+
+
+def number(field: str, value: Any, bounds: L.Bounds, *, integer: bool = False) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
+        raise ValidationError(field, value, "must be an integer" if integer else "must be a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError(field, value, "must be a finite number")
+    if value not in bounds:
+        raise ValidationError(field, value, f"must be {bounds.describe()}")
+
+
+def choice(field: str, value: Any, allowed: Sequence[str]) -> None:
+    if value is not None and value not in allowed:
+        raise ValidationError(field, value, "must be one of " + ", ".join(allowed))
+
+
+def text(field: str, value: Any, max_chars: int, *, required: bool) -> None:
+    if value is None:
+        if required:
+            raise ValidationError(field, value, "is required")
+        return
+    if not isinstance(value, str):
+        raise ValidationError(field, value, "must be a string")
+    if required and not value.strip():
+        raise ValidationError(field, value, "must not be empty")
+    if len(value) > max_chars:
+        raise ValidationError(field, f"<{len(value)} characters>", f"must be at most {max_chars} characters")
+
+
+def v1_prompts(prompt: Prompt, negative_prompt: str | None) -> list[tuple[str, float]]:
+    """The v1alpha ``text_prompts`` list; ``negative_prompt`` joins it with weight -1."""
+    items: list[str | tuple[str, float]] = [prompt] if isinstance(prompt, str) else list(prompt or [])
+    pairs: list[tuple[str, float]] = []
+    for item in items:
+        pair = (item, 1.0) if isinstance(item, str) else item
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise ValidationError("prompt", item, "each prompt must be a string or a (text, weight) pair")
+        text("prompt", pair[0], L.V1_PROMPT_MAX_CHARS, required=True)
+        weight = pair[1]
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight):
+            raise ValidationError("prompt", item, "a prompt weight must be a finite number")
+        pairs.append((pair[0], float(weight)))
+    if negative_prompt is not None:
+        text("negative_prompt", negative_prompt, L.V1_PROMPT_MAX_CHARS, required=True)
+        pairs.append((negative_prompt, -1.0))
+    if not pairs:
+        raise ValidationError("prompt", prompt, "at least one prompt is required")
+    return pairs
+
+
+def v1_common(*, cfg_scale: Any, steps: Any, samples: Any, seed: Any, sampler: Any, clip_guidance_preset: Any) -> None:
+    number("cfg_scale", cfg_scale, L.V1_CFG_SCALE)
+    number("steps", steps, L.V1_STEPS, integer=True)
+    number("samples", samples, L.V1_SAMPLES, integer=True)
+    number("seed", seed, L.V1_SEED, integer=True)
+    choice("sampler", sampler, L.V1_SAMPLERS)
+    choice("clip_guidance_preset", clip_guidance_preset, L.V1_CLIP_GUIDANCE_PRESETS)
+
+
+def v1_size(width: Any, height: Any) -> None:
+    for field, value in (("width", width), ("height", height)):
+        number(field, value, L.V1_SIDE, integer=True)
+        if value is not None and value % L.V1_SIDE_MULTIPLE:
+            raise ValidationError(field, value, f"must be a multiple of {L.V1_SIDE_MULTIPLE}")
+    w = width if width is not None else 512
+    h = height if height is not None else 512
+    if w * h > L.V1_MAX_PIXELS:
+        raise ValidationError("width*height", f"{w}x{h}", f"must be at most {L.V1_MAX_PIXELS:,} pixels")
+
+
+def input_format(source: ImageSource, allowed: Sequence[str]) -> None:
+    if source.info.format not in allowed:
+        rule = "must be " + " or ".join(f.upper() for f in allowed) + f" (this file is {source.info.format.upper()})"
+        raise ValidationError(source.field, source.file_name, rule)
+
+
+def pixel_bounds(source: ImageSource, bounds: L.Bounds) -> None:
+    info = source.info
+    if min(info.width, info.height) < L.V2_MIN_SIDE:
+        rule = f"every side must be at least {L.V2_MIN_SIDE} pixels (this image is {info.width}x{info.height})"
+        raise ValidationError(source.field, source.file_name, rule)
+    if info.pixels not in bounds:
+        rule = f"must have {int(bounds.low):,} to {int(bounds.high):,} pixels ({info.width}x{info.height} has {info.pixels:,})"
+        raise ValidationError(source.field, source.file_name, rule)
+
+
+def v2_prompts(prompt: Any, negative_prompt: Any) -> None:
+    text("prompt", prompt, L.V2_PROMPT_MAX_CHARS, required=True)
+    text("negative_prompt", negative_prompt, L.V2_PROMPT_MAX_CHARS, required=False)

@@ -1,0 +1,738 @@
+"""The fake's core: one transport-neutral handler shared by the in-process transport and the socket server.
+
+Theory of operation: `App.handle(incoming)` routes the request to an operation, takes the first injected fault
+queued for it, reads and parses the whole body (so even refused requests are recorded with their fields), then
+runs the operation: authenticate, rate-limit, validate, generate, charge. A fault either replaces that
+processing (status answers, HTML pages, drops before the request) or alters its answer afterwards (delays,
+drops after the request, truncated bodies, wrong content types). The answer says how the transport should
+deliver it. All shared state sits behind one lock; pictures are generated outside it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import secrets
+import threading
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from stability import _limits as L
+
+from . import _media as media
+from ._clock import Clock
+from ._errors import (
+    MODERATION_MESSAGE,
+    NOT_FOUND_MESSAGE,
+    ApiError,
+    Version,
+    default_status_name,
+    error_answer,
+    error_body,
+)
+from ._faults import REPLACING_KINDS, Fault, FaultQueue
+from ._forms import BodyError, Part, drain, media_type_of, read_json, read_multipart
+from ._http import Answer, Headers, Incoming
+from ._routes import Route, match_route
+from ._rules import V1Options, V2Form, v1_image, v1_options, v1_samples, video_size
+
+log = logging.getLogger("stability.testing")
+
+ENGINES: tuple[dict[str, str], ...] = tuple(
+    {"id": engine_id, "name": name, "description": description, "type": "PICTURE"}
+    for engine_id, name, description in (
+        ("stable-diffusion-v1-5", "Stable Diffusion v1.5", "Stability-AI Stable Diffusion v1.5"),
+        ("stable-diffusion-512-v2-0", "Stable Diffusion v2.0", "Stability-AI Stable Diffusion v2.0"),
+        ("stable-diffusion-512-v2-1", "Stable Diffusion v2.1", "Stability-AI Stable Diffusion v2.1"),
+        ("stable-diffusion-768-v2-1", "Stable Diffusion v2.1-768", "Stability-AI Stable Diffusion 768 v2.1"),
+        ("stable-inpainting-v1-0", "Stable Inpainting v1.0", "Stability-AI Stable Inpainting v1.0"),
+        ("stable-inpainting-512-v2-0", "Stable Inpainting v2.0", "Stability-AI Stable Inpainting v2.0"),
+    )
+)
+ENGINE_IDS = frozenset(engine["id"] for engine in ENGINES)
+DROP_STATUS = 0  # the status recorded for a request whose connection was dropped unanswered
+
+HTML_PAGE = (
+    "<html><head><title>{status} Bad Gateway</title></head><body><center><h1>{status} Bad Gateway</h1>"
+    "</center><hr><center>cloudflare</center></body></html>"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedFile:
+    """A file part of a recorded request (its bytes are not kept)."""
+
+    filename: str | None
+    content_type: str | None
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """One request the fake received, as the log keeps it (without the Authorization header).
+
+    `fields` holds the scalar form fields, or the JSON body's top-level fields (non-strings JSON-encoded);
+    `status` is what was answered, 0 when the connection was dropped unanswered; `fault` names the injected
+    fault that acted on the request, if any.
+    """
+
+    method: str
+    path: str
+    operation: str | None
+    headers: Headers
+    fields: dict[str, str]
+    files: dict[str, RecordedFile]
+    status: int
+    fault: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How a fake behaves; see `FakeStability` for each knob."""
+
+    api_keys: tuple[str, ...]
+    job_duration: float = 0.0
+    retention: float = L.RESULT_RETENTION_SECONDS
+    rate_limit: tuple[int, float, float] | None = None
+    moderation_word: str | None = "forbidden"
+    initial_balance: float = 1000.0
+    video_bytes: int | None = None
+    fast: bool = False
+
+
+@dataclass(slots=True)
+class Call:
+    """One routed request, its parsed body and what the app learns while processing it."""
+
+    route: Route
+    params: dict[str, str]
+    headers: Headers
+    json: Any = None
+    parts: dict[str, Part] = field(default_factory=dict)
+    body_error: BodyError | None = None
+    fault: Fault | None = None
+    key: str = ""
+
+    @property
+    def operation(self) -> str:
+        return self.route.operation
+
+    @property
+    def version(self) -> Version:
+        return self.route.version
+
+
+@dataclass(slots=True)
+class Job:
+    """An asynchronous generation (image-to-video or upscale) and what its result needs."""
+
+    id: str
+    key: str
+    operation: str
+    done_at: float
+    seed: int
+    width: int
+    height: int
+    salt: str
+    output_format: str = "png"
+    creativity: float = 0.0
+    image: bytes = b""
+    never_finish: bool = False
+    result: bytes | None = None
+
+
+class RateLimiter:
+    """Per key: at most `requests` in any `window` seconds; past that, every request is refused for `lockout`."""
+
+    def __init__(self, requests: int, window: float, lockout: float) -> None:
+        self.requests, self.window, self.lockout = requests, window, lockout
+        self._seen: dict[str, deque[float]] = {}
+        self._locked_until: dict[str, float] = {}
+
+    def wait(self, key: str, now: float) -> float:
+        """0 when the request may go ahead (and counts it), else the seconds until the key is let in again."""
+        locked_until = self._locked_until.get(key, 0.0)
+        if now < locked_until:
+            return locked_until - now
+        seen = self._seen.setdefault(key, deque())
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(seen) >= self.requests:
+            seen.clear()
+            self._locked_until[key] = now + self.lockout
+            return self.lockout
+        seen.append(now)
+        return 0.0
+
+
+class App:
+    """The fake Stability service; thread-safe."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        if not settings.api_keys:
+            raise ValueError("the fake needs at least one API key")
+        self.settings = settings
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._faults = FaultQueue()
+        self._requests: list[RecordedRequest] = []
+        self._charges: Counter[str] = Counter()
+        self._balances: dict[str, float] = {}
+        self._jobs: dict[str, Job] = {}
+        self._generations = 0
+        self._cache: dict[tuple[object, ...], bytes] = {}
+        self._limiter: RateLimiter | None = None
+        self.reset()
+
+    # ------------------------------------------------------------------------------------------ observability
+
+    def reset(self) -> None:
+        """Forget requests, charges, faults, jobs and rate-limit windows; restore every balance."""
+        with self._lock:
+            self._faults.clear()
+            self._requests.clear()
+            self._charges.clear()
+            self._jobs.clear()
+            self._generations = 0
+            self._balances = dict.fromkeys(self.settings.api_keys, float(self.settings.initial_balance))
+            limit = self.settings.rate_limit
+            self._limiter = RateLimiter(*limit) if limit is not None else None
+
+    def inject(self, operation: str | None, fault: Fault, times: int) -> None:
+        with self._lock:
+            self._faults.add(operation, fault, times)
+
+    def pending_faults(self) -> int:
+        with self._lock:
+            return self._faults.pending()
+
+    def requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._requests)
+
+    def count(self, operation: str | None) -> int:
+        with self._lock:
+            return sum(1 for r in self._requests if operation is None or r.operation == operation)
+
+    def charges(self, operation: str | None) -> int:
+        with self._lock:
+            return self._charges.total() if operation is None else self._charges[operation]
+
+    def balance(self, key: str) -> float:
+        with self._lock:
+            return self._balances[key]
+
+    # ------------------------------------------------------------------------------------------ handling
+
+    def handle(self, incoming: Incoming) -> Answer:
+        """Answer one request (see the module docstring for the order of steps)."""
+        path = incoming.path.split("?", 1)[0]
+        found = match_route(incoming.method, path)
+        if isinstance(found, Answer):
+            drain(incoming.body)
+            self._record(incoming, path, None, {}, {}, found.status, None)
+            return found
+        route, params = found
+        with self._lock:
+            fault = self._faults.take(route.operation)
+        if fault is not None and fault.kind == "drop_before_request":
+            return Answer(DROP_STATUS, action="drop_before_request")
+        call = Call(route, params, incoming.headers, fault=fault)
+        self._read_body(call, incoming.body)
+        answer = self._answer(call)
+        status = DROP_STATUS if answer.action == "drop_after_request" else answer.status
+        fields, files = _observed(call)
+        self._record(incoming, path, route.operation, fields, files, status, fault.kind if fault else None)
+        return answer
+
+    def _answer(self, call: Call) -> Answer:
+        fault = call.fault
+        if fault is not None and fault.kind in REPLACING_KINDS:
+            answer = self._fault_answer(call.version, fault)
+        else:
+            answer = self._process(call)
+            if fault is not None:
+                answer = _alter(answer, fault)
+        if call.version == "v2alpha":
+            answer.headers.append(("x-request-id", secrets.token_hex(16)))
+        return answer
+
+    def _read_body(self, call: Call, body: Iterable[bytes]) -> None:
+        try:
+            if call.route.body == "json":
+                if media_type_of(call.headers.get("content-type", "")) != "application/json":
+                    drain(body)
+                    raise BodyError("Content-Type: must be application/json")
+                call.json = read_json(body)
+            elif call.route.body == "multipart":
+                call.parts = read_multipart(call.headers.get("content-type", ""), body)
+            else:
+                drain(body)
+        except BodyError as exc:
+            drain(body)
+            call.body_error = exc
+
+    def _process(self, call: Call) -> Answer:
+        try:
+            self._authenticate(call)
+            self._rate_limit(call)
+            return self._operations[call.operation](self, call)
+        except ApiError as error:
+            return error_answer(call.version, error)
+        except Exception:
+            log.exception("the fake failed on %s", call.operation)
+            return error_answer(call.version, ApiError(500, "internal_error", "the fake server failed"))
+
+    def _record(
+        self,
+        incoming: Incoming,
+        path: str,
+        operation: str | None,
+        fields: dict[str, str],
+        files: dict[str, RecordedFile],
+        status: int,
+        fault: str | None,
+    ) -> None:
+        headers = incoming.headers.without("authorization")
+        recorded = RecordedRequest(incoming.method, path, operation, headers, fields, files, status, fault)
+        with self._lock:
+            self._requests.append(recorded)
+
+    # ------------------------------------------------------------------------------------------ faults
+
+    def _fault_answer(self, version: Version, fault: Fault) -> Answer:
+        status = fault.status_code
+        headers = list(fault.headers)
+        if fault.kind == "html_error":
+            body = HTML_PAGE.format(status=status).encode()
+        elif fault.kind == "malformed_json":
+            body = b'{"id": "7f3a", "name": "internal_error", "errors": ["An unexpected'
+        elif fault.kind == "empty_body":
+            body = b""
+        elif fault.kind == "not_found":
+            name = "generation_not_found" if version == "v2alpha" else "not_found"
+            body, content_type = error_body(version, 404, name, [NOT_FOUND_MESSAGE])
+            return Answer(404, [("Content-Type", content_type), *headers], body)
+        elif fault.body is not None:
+            body = fault.body
+        else:
+            message = "rate limit exceeded" if status == 429 else SERVER_MESSAGE
+            body, content_type = error_body(version, status, default_status_name(status), [message])
+            return Answer(status, [("Content-Type", fault.content_type or content_type), *headers], body)
+        content_type = fault.content_type or "application/octet-stream"
+        return Answer(status, [("Content-Type", content_type), *headers], body)
+
+    # ------------------------------------------------------------------------------------------ shared steps
+
+    def _authenticate(self, call: Call) -> None:
+        value = call.headers.get("authorization", "").strip()
+        if value[:7].lower() == "bearer ":
+            value = value[7:].strip()
+        if not value:
+            raise ApiError(401, "unauthorized", "missing authorization header")
+        if value not in self.settings.api_keys:
+            raise ApiError(401, "unauthorized", "invalid API key")
+        call.key = value
+
+    def _rate_limit(self, call: Call) -> None:
+        with self._lock:
+            if self._limiter is None:
+                return
+            wait = self._limiter.wait(call.key, self.clock.now())
+            limiter = self._limiter
+        if wait > 0:
+            seconds = max(1, int(wait + 0.999))
+            message = f"more than {limiter.requests} requests in {limiter.window:g} seconds; retry in {seconds} seconds"
+            raise ApiError(429, "rate_limited", message, headers=[("Retry-After", str(seconds))])
+
+    def _charge(self, call: Call, credits: float) -> None:
+        with self._lock:
+            self._balances[call.key] -= credits
+            self._charges[call.operation] += 1
+
+    def _seed(self, requested: float, high: float, salt: str) -> int:
+        """The requested seed, or for 0 a seed that varies per generation yet repeats after reset()."""
+        if requested:
+            return int(requested)
+        with self._lock:
+            self._generations += 1
+            count = self._generations
+        digest = hashlib.sha256(f"{salt}:{count}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") % int(high) + 1
+
+    def _moderated(self, texts: Iterable[str | None]) -> bool:
+        word = (self.settings.moderation_word or "").lower()
+        return bool(word) and any(word in text.lower() for text in texts if text)
+
+    def _cached(self, key: tuple[object, ...], make: Callable[[], bytes]) -> bytes:
+        if not self.settings.fast:
+            return make()
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is None:
+            cached = make()
+            with self._lock:
+                self._cache[key] = cached
+        return cached
+
+    # ------------------------------------------------------------------------------------------ v1alpha
+
+    def _v1_accept(self, call: Call) -> str:
+        accept = call.headers.get("accept")
+        if accept is None:
+            raise ApiError(400, "missing_field", '"Accept" is missing from header')
+        accept = accept.strip().lower()
+        if accept not in ("image/png", "application/json"):
+            raise ApiError(
+                400,
+                "invalid_enum_value",
+                f'header.Accept must be one of "image/png", "application/json" but got value {accept!r}',
+            )
+        return accept
+
+    def _v1_body(self, call: Call) -> None:
+        if call.body_error is not None:
+            raise ApiError(400, "decode_payload", str(call.body_error))
+
+    def _v1_engine(self, call: Call) -> None:
+        engine = call.params["engine_id"]
+        if engine not in ENGINE_IDS:
+            raise ApiError(404, "not_found", f"engine {engine!r} not found")
+
+    def _v1_options_part(self, call: Call, **kinds: bool) -> V1Options:
+        part = call.parts.get("options")
+        if part is None:
+            raise ApiError(400, "missing_field", '"options" is missing from body')
+        try:
+            payload = json.loads(part.data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, "decode_payload", f"options: not valid JSON ({exc})") from exc
+        return v1_options(payload, "options", **kinds)
+
+    def _v1_generate(
+        self,
+        call: Call,
+        options: V1Options,
+        accept: str,
+        size: tuple[int, int],
+        paint: Callable[[int, bool], bytes],
+    ) -> Answer:
+        filtered = self._moderated(text for text, _ in options.prompts)
+        salt = "|".join(text for text, _ in options.prompts)
+        first = self._seed(options.seed, L.V1_SEED.high, salt)
+        seeds = [(first - 1 + i) % int(L.V1_SEED.high) + 1 for i in range(options.samples)]
+        key = (call.operation, size, "png", filtered)
+        images = [self._cached(key, functools.partial(paint, seed, filtered)) for seed in seeds]
+        self._charge(call, L.V1_CREDITS_PER_IMAGE * len(images))
+        reason = "CONTENT_FILTERED" if filtered else "SUCCESS"
+        if accept == "image/png":
+            headers = [("Content-Type", "image/png"), ("Finish-Reason", reason), ("Seed", str(seeds[0]))]
+            return Answer(200, headers, images[0])
+        artifacts = [
+            {"base64": _b64(image), "seed": seed, "finishReason": reason}
+            for image, seed in zip(images, seeds, strict=True)
+        ]
+        return _json(200, {"artifacts": artifacts})
+
+    def _text_to_image(self, call: Call) -> Answer:
+        accept = self._v1_accept(call)
+        self._v1_body(call)
+        options = v1_options(call.json, "body")
+        v1_samples(options, accept)
+        self._v1_engine(call)
+        size = (options.width, options.height)
+        salt = "|".join(text for text, _ in options.prompts)
+
+        def paint(seed: int, filtered: bool) -> bytes:
+            return media.encode(media.render(*size, seed=seed, salt=salt, filtered=filtered), "png")
+
+        return self._v1_generate(call, options, accept, size, paint)
+
+    def _image_to_image(self, call: Call) -> Answer:
+        accept = self._v1_accept(call)
+        self._v1_body(call)
+        options = self._v1_options_part(call, schedule=True)
+        v1_samples(options, accept)
+        found, data = _required(v1_image(call.parts, "init_image"))
+        self._v1_engine(call)
+        size = (found.width, found.height)
+        salt = "|".join(text for text, _ in options.prompts)
+
+        def paint(seed: int, filtered: bool) -> bytes:
+            generated = media.render(*size, seed=seed, salt=salt, filtered=filtered)
+            init = _decode(data, "init_image", "invalid_mime_type")
+            return media.encode(media.blend(init, generated, options.step_schedule_start), "png")
+
+        return self._v1_generate(call, options, accept, size, paint)
+
+    def _masking(self, call: Call) -> Answer:
+        accept = self._v1_accept(call)
+        self._v1_body(call)
+        options = self._v1_options_part(call, masking=True)
+        v1_samples(options, accept)
+        found, data = _required(v1_image(call.parts, "init_image"))
+        source = options.mask_source or "INIT_IMAGE_ALPHA"
+        mask = v1_image(call.parts, "mask_image", required=False) if source != "INIT_IMAGE_ALPHA" else None
+        if source != "INIT_IMAGE_ALPHA" and mask is None:
+            raise ApiError(400, "invalid_mask_image", f"mask_image is required when mask_source is {source}")
+        if mask is not None and (mask[0].width, mask[0].height) != (found.width, found.height):
+            raise ApiError(400, "invalid_image_dimensions", "mask_image must have the same size as init_image")
+        self._v1_engine(call)
+        size = (found.width, found.height)
+        salt = "|".join(text for text, _ in options.prompts)
+
+        def paint(seed: int, filtered: bool) -> bytes:
+            init = _decode(data, "init_image", "invalid_mime_type")
+            mask_image = _decode(mask[1], "mask_image", "invalid_mask_image") if mask else None
+            generated = media.render(*size, seed=seed, salt=salt, filtered=filtered)
+            repaint = media.repaint_mask(init, mask_image, source)
+            return media.encode(media.composite(init, generated, repaint), "png")
+
+        return self._v1_generate(call, options, accept, size, paint)
+
+    def _list_engines(self, call: Call) -> Answer:
+        return _json(200, {"engines": [dict(engine) for engine in ENGINES]})
+
+    def _get_account(self, call: Call) -> Answer:
+        user = hashlib.sha256(call.key.encode()).hexdigest()[:12]
+        organization = {"id": f"org-{user}", "name": "Fake Organization", "role": "OWNER", "is_default": True}
+        body = {"id": f"user-{user}", "email": f"user-{user}@example.com", "organizations": [organization]}
+        return _json(200, body)
+
+    def _get_balance(self, call: Call) -> Answer:
+        return _json(200, {"credits": self.balance(call.key)})
+
+    # ------------------------------------------------------------------------------------------ v2alpha
+
+    def _v2_accept(self, call: Call, default: str) -> str:
+        """`accept`: absent or `*/*` (what clients send when told nothing) means the default."""
+        accept = call.headers.get("accept", "").strip().lower()
+        if accept in ("", "*/*"):
+            return default
+        if accept not in (default, "application/json"):
+            raise ApiError(400, "bad_request", f"accept: must be {default} or application/json")
+        return accept
+
+    def _v2_form(self, call: Call) -> V2Form:
+        if call.body_error is not None:
+            raise ApiError(400, "bad_request", str(call.body_error))
+        return V2Form(call.parts)
+
+    def _v2_moderate(self, *texts: str | None) -> None:
+        if self._moderated(texts):
+            raise ApiError(403, "content_moderation", MODERATION_MESSAGE)
+
+    def _image_to_video(self, call: Call) -> Answer:
+        form = self._v2_form(call)
+        image = form.image("image", L.VIDEO_INPUT_FORMATS)
+        video_size(form, image)
+        seed = form.number("seed", L.V2_SEED, 0, whole=True)
+        form.number("cfg_scale", L.VIDEO_CFG_SCALE, 1.8)
+        motion = form.number("motion_bucket_id", L.VIDEO_MOTION_BUCKET_ID, 127)
+        form.raise_if_invalid()
+        found, data = _required(image)
+        salt = f"{hashlib.sha256(data).hexdigest()}:{motion:g}"
+        return self._start(call, L.PRICE_IMAGE_TO_VIDEO, seed, found.width, found.height, salt)
+
+    def _upscale(self, call: Call) -> Answer:
+        form = self._v2_form(call)
+        image = form.image("image", L.V2_IMAGE_INPUT_FORMATS, pixels=L.UPSCALE_PIXELS)
+        prompt = form.text("prompt", required=True, max_chars=L.V2_PROMPT_MAX_CHARS)
+        negative = form.text("negative_prompt", max_chars=L.V2_PROMPT_MAX_CHARS)
+        output_format = form.choice("output_format", L.V2_OUTPUT_FORMATS, "png") or "png"
+        seed = form.number("seed", L.V2_SEED, 0, whole=True)
+        creativity = form.number("creativity", L.UPSCALE_CREATIVITY, 0.3)
+        form.raise_if_invalid()
+        self._v2_moderate(prompt, negative)
+        found, data = _required(image)
+        job = self._start_job(call, seed, found.width, found.height, prompt or "")
+        job.output_format, job.creativity, job.image = output_format, creativity, data
+        self._charge(call, L.PRICE_UPSCALE)
+        return _json(200, {"id": job.id})
+
+    def _start(self, call: Call, price: float, seed: float, width: int, height: int, salt: str) -> Answer:
+        job = self._start_job(call, seed, width, height, salt)
+        self._charge(call, price)
+        return _json(200, {"id": job.id})
+
+    def _start_job(self, call: Call, seed: float, width: int, height: int, salt: str) -> Job:
+        now = self.clock.now()
+        job = Job(
+            id=secrets.token_hex(L.GENERATION_ID_LENGTH // 2),
+            key=call.key,
+            operation=call.operation,
+            done_at=now + self.settings.job_duration,
+            seed=self._seed(seed, L.V2_SEED.high, salt),
+            width=width,
+            height=height,
+            salt=salt,
+        )
+        with self._lock:
+            self._jobs[job.id] = job
+        return job
+
+    def _inpaint(self, call: Call) -> Answer:
+        accept = self._v2_accept(call, "image/*")
+        form = self._v2_form(call)
+        mode = form.choice("mode", L.INPAINT_MODES, None)
+        image = form.image("image", L.V2_IMAGE_INPUT_FORMATS, pixels=L.INPAINT_PIXELS)
+        prompt = form.text("prompt", required=True, max_chars=L.V2_PROMPT_MAX_CHARS)
+        negative = form.text("negative_prompt", max_chars=L.V2_PROMPT_MAX_CHARS)
+        search = form.text("search_prompt", required=mode == "search", max_chars=L.V2_PROMPT_MAX_CHARS)
+        mask = form.image("mask", L.V2_IMAGE_INPUT_FORMATS, required=False) if mode == "mask" else None
+        if mode == "mask" and mask is None and image is not None and not image[0].has_alpha:
+            form.errors.append("mask: is required when image has no alpha channel")
+        seed = form.number("seed", L.V2_SEED, 0, whole=True)
+        output_format = form.choice("output_format", L.V2_OUTPUT_FORMATS, "png") or "png"
+        form.raise_if_invalid()
+        self._v2_moderate(prompt, negative, search)
+        found, data = _required(image)
+        used_seed = self._seed(seed, L.V2_SEED.high, prompt or "")
+
+        def paint() -> bytes:
+            init = _decode(data, "image", "bad_request")
+            if mode == "mask":
+                mask_image = _decode(mask[1], "mask", "bad_request") if mask else None
+                repaint = media.repaint_mask(init, mask_image, "MASK_IMAGE_WHITE")
+            else:
+                repaint = media.center_mask(init.size)
+            generated = media.render(*init.size, seed=used_seed, salt=prompt or "")
+            return media.encode(media.composite(init, generated, repaint), output_format)
+
+        output = self._cached((call.operation, found.width, found.height, output_format), paint)
+        self._charge(call, L.PRICE_INPAINT_SEARCH if mode == "search" else L.PRICE_INPAINT_MASK)
+        return _v2_result(accept, "image", media.media_type(output_format), output, used_seed)
+
+    def _result(self, call: Call, default_accept: str) -> Answer:
+        generation_id = call.params["id"]
+        if len(generation_id) != L.GENERATION_ID_LENGTH:
+            raise ApiError(400, "bad_request", f"id: must be {L.GENERATION_ID_LENGTH} characters long")
+        accept = self._v2_accept(call, default_accept)
+        job = self._find_job(call, generation_id)
+        now = self.clock.now()
+        if job.never_finish or now < job.done_at:
+            return _json(202, {"id": job.id, "status": "in-progress"})
+        if job.operation == "image_to_video":
+            video = self._video(job)
+            if isinstance(video, bytes):
+                video = self._cached(("video", job.width, job.height), lambda: _as_bytes(self._video(job)))
+            return _v2_result(accept, "video", "video/mp4", video, job.seed)
+        if job.result is None:
+            job.result = self._upscaled(job)
+        return _v2_result(accept, "image", media.media_type(job.output_format), job.result, job.seed)
+
+    def _find_job(self, call: Call, generation_id: str) -> Job:
+        started_by = {"get_image_to_video_result": "image_to_video", "get_upscale_result": "upscale"}
+        with self._lock:
+            job = self._jobs.get(generation_id)
+            if job is not None and self.clock.now() > job.done_at + self.settings.retention:
+                del self._jobs[generation_id]
+                job = None
+            if job is None or job.key != call.key or job.operation != started_by[call.operation]:
+                raise ApiError(404, "generation_not_found", NOT_FOUND_MESSAGE)
+            if call.fault is not None and call.fault.kind == "never_finish":
+                job.never_finish = True
+            return job
+
+    def _video(self, job: Job) -> media.Body:
+        return media.mp4(job.width, job.height, seed=job.seed, salt=job.salt, size=self.settings.video_bytes)
+
+    def _upscaled(self, job: Job) -> bytes:
+        size = media.upscale_size(job.width, job.height)
+
+        def paint() -> bytes:
+            image = _decode(job.image, "image", "bad_request")
+            generated = media.render(*size, seed=job.seed, salt=job.salt)
+            return media.encode(media.upscale(image, size, generated, job.creativity), job.output_format)
+
+        return self._cached(("upscale", job.width, job.height, job.output_format), paint)
+
+    def _get_image_to_video_result(self, call: Call) -> Answer:
+        return self._result(call, "video/*")
+
+    def _get_upscale_result(self, call: Call) -> Answer:
+        return self._result(call, "image/*")
+
+    _operations: dict[str, Callable[[App, Call], Answer]] = {
+        "text_to_image": _text_to_image,
+        "image_to_image": _image_to_image,
+        "masking": _masking,
+        "list_engines": _list_engines,
+        "get_account": _get_account,
+        "get_balance": _get_balance,
+        "image_to_video": _image_to_video,
+        "get_image_to_video_result": _get_image_to_video_result,
+        "inpaint": _inpaint,
+        "upscale": _upscale,
+        "get_upscale_result": _get_upscale_result,
+    }
+
+
+SERVER_MESSAGE = "An unexpected server error has occurred, please try again later."
+
+
+def _alter(answer: Answer, fault: Fault) -> Answer:
+    """Apply a fault that acts after processing: delay, drop, truncation or a wrong content type."""
+    if fault.kind == "delay":
+        return replace(answer, delay=fault.seconds)
+    if fault.kind in ("drop_after_request", "truncated_body"):
+        return replace(answer, action=fault.kind)
+    if fault.kind == "wrong_content_type":
+        headers = [(k, v) for k, v in answer.headers if k.lower() != "content-type"]
+        return replace(answer, headers=[("Content-Type", fault.content_type or "text/plain"), *headers])
+    return answer
+
+
+def _observed(call: Call) -> tuple[dict[str, str], dict[str, RecordedFile]]:
+    fields: dict[str, str] = {}
+    files: dict[str, RecordedFile] = {}
+    if isinstance(call.json, dict):
+        for name, value in call.json.items():
+            fields[str(name)] = value if isinstance(value, str) else json.dumps(value)
+    for name, part in call.parts.items():
+        if part.filename is None:
+            fields[name] = part.text
+        else:
+            files[name] = RecordedFile(part.filename, part.content_type, len(part.data))
+    return fields, files
+
+
+def _required(image: tuple[media.Probe, bytes] | None) -> tuple[media.Probe, bytes]:
+    assert image is not None  # the validators raise before this when it is missing
+    return image
+
+
+def _decode(data: bytes, name: str, error: str) -> Any:
+    try:
+        return media.decode(data)
+    except ValueError as exc:
+        raise ApiError(400, error, f"{name}: the image cannot be decoded") from exc
+
+
+def _as_bytes(body: media.Body) -> bytes:
+    return body if isinstance(body, bytes) else body.read_all()
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode("ascii")
+
+
+def _json(status: int, body: object, content_type: str = "application/json") -> Answer:
+    return Answer(status, [("Content-Type", content_type)], json.dumps(body).encode())
+
+
+def _v2_result(accept: str, kind: str, media_type: str, payload: media.Body, seed: int) -> Answer:
+    """A finished v2alpha result: the bytes with seed headers, or JSON `{kind, finish_reason, seed}`."""
+    if accept == "application/json":
+        prefix = f'{{"{kind}":"'.encode()
+        suffix = f'","finish_reason":"SUCCESS","seed":{seed}}}'.encode()
+        body = media.json_with_base64(prefix, payload, suffix)
+        return Answer(200, [("Content-Type", f"application/json; type={media_type}")], body)
+    headers = [("Content-Type", media_type), ("finish-reason", "SUCCESS"), ("seed", str(seed))]
+    return Answer(200, headers, payload)

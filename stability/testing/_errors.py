@@ -1,0 +1,83 @@
+"""Error answers in each API version's shape.
+
+v1alpha answers goa's `{name, id, message, temporary, timeout, fault}` as `application/vnd.goa.error`;
+v2alpha answers `{id, name, errors: [...]}` as `application/json` (no `message`).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from collections.abc import Sequence
+from typing import Literal
+
+from ._http import Answer
+
+Version = Literal["v1alpha", "v2alpha"]
+
+GOA_CONTENT_TYPE = "application/vnd.goa.error"
+JSON_CONTENT_TYPE = "application/json"
+
+STATUS_NAMES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "rate_limited",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+}
+
+SERVER_ERROR_MESSAGE = "An unexpected server error has occurred, please try again later."
+NOT_FOUND_MESSAGE = "id: the generation either does not exist or has expired."
+MODERATION_MESSAGE = (
+    "Your request was flagged by our content moderation system, as a result your request was denied and you "
+    "were not charged."
+)
+
+
+class ApiError(Exception):
+    """Raised by the operations; the app turns it into the version's error answer."""
+
+    def __init__(
+        self, status: int, name: str, messages: str | Sequence[str], *, headers: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        self.status = status
+        self.name = name
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        self.headers = list(headers)
+        super().__init__(f"{status} {name}: {'; '.join(self.messages)}")
+
+
+def _goa_id() -> str:
+    alphabet = string.ascii_uppercase + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def error_body(version: Version, status: int, name: str, messages: Sequence[str]) -> tuple[bytes, str]:
+    """The body and content type of an error in `version`'s shape."""
+    if version == "v1alpha":
+        body: dict[str, object] = {
+            "name": name,
+            "id": _goa_id(),
+            "message": "; ".join(messages),
+            "temporary": status == 429 or status >= 500,
+            "timeout": status == 504,
+            "fault": status >= 500,
+        }
+        return json.dumps(body).encode(), GOA_CONTENT_TYPE
+    body = {"id": secrets.token_hex(16), "name": name, "errors": list(messages) or [name]}
+    return json.dumps(body).encode(), JSON_CONTENT_TYPE
+
+
+def error_answer(version: Version, error: ApiError) -> Answer:
+    body, content_type = error_body(version, error.status, error.name, error.messages)
+    return Answer(error.status, [("Content-Type", content_type), *error.headers], body)
+
+
+def default_status_name(status: int) -> str:
+    return STATUS_NAMES.get(status, "internal_error" if status >= 500 else "error")

@@ -1,0 +1,207 @@
+"""`FakeStability`: the public face of the fake, over an in-process transport and a loopback socket server."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import replace
+from types import TracebackType
+
+from stability import _limits as L
+
+from ._app import App, RecordedRequest, Settings
+from ._clock import Clock
+from ._faults import Fault
+from ._routes import OPERATIONS
+from ._server import SocketServer
+from ._transport import FakeTransport
+
+IN_PROCESS_BASE_URL = "http://stability.test"
+DEFAULT_RATE_LIMIT = (L.RATE_LIMIT_REQUESTS, L.RATE_LIMIT_WINDOW_SECONDS, L.RATE_LIMIT_LOCKOUT_SECONDS)
+
+
+def generate_api_key() -> str:
+    """A fresh key in the shape of a Stability key (`sk-` and 48 characters)."""
+    return "sk-fake-" + secrets.token_hex(22)
+
+
+class FakeStability:
+    """A local fake of the Stability AI REST API (v1alpha and v2alpha), faithful to openapi/stability.yaml.
+
+    Use it in process with `transport()` (no sockets) or as a real HTTP/1.1 server with `with fake:` (or
+    `start()`/`stop()`), then point a client at `base_url` with `api_key`. It validates every request as the
+    service does, answers real PNG/JPEG/WEBP images and MP4 videos that depend only on the seed and inputs,
+    runs asynchronous jobs on a controllable `clock`, debits balances, rate-limits when asked, records every
+    request, and misbehaves on demand through `inject()`.
+
+    Args:
+        api_keys: The keys it accepts (bare or as `Bearer <key>`); one generated key by default.
+        job_duration: Seconds (on `clock`) an image-to-video or upscale job answers 202 before its result.
+        retention: Seconds (on `clock`) a finished job's result is kept; then its id is 404.
+        rate_limit: `(requests, window_seconds, lockout_seconds)` per key, or None for no limit.
+        moderation_word: A prompt containing it is moderated: v1alpha answers CONTENT_FILTERED (flat grey
+            image), v2alpha inpaint and upscale answer 403 `content_moderation` and charge nothing.
+        initial_balance: Credits each key starts with.
+        video_bytes: Pad every MP4 result to about this many bytes, streamed in chunks.
+        fast: Reuse outputs per (operation, size, format) so the fake's own CPU cost stays small.
+        host: The address the socket server listens on.
+        port: Its port; 0 lets the OS choose.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_keys: Sequence[str] | None = None,
+        job_duration: float = 0.0,
+        retention: float = L.RESULT_RETENTION_SECONDS,
+        rate_limit: tuple[int, float, float] | None = None,
+        moderation_word: str | None = "forbidden",
+        initial_balance: float = 1000.0,
+        video_bytes: int | None = None,
+        fast: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        keys = tuple(api_keys) if api_keys is not None else (generate_api_key(),)
+        settings = Settings(
+            api_keys=keys,
+            job_duration=job_duration,
+            retention=retention,
+            rate_limit=rate_limit,
+            moderation_word=moderation_word,
+            initial_balance=initial_balance,
+            video_bytes=video_bytes,
+            fast=fast,
+        )
+        self.clock = Clock()
+        """The fake's clock; `fake.clock.advance(seconds)` moves job timing, retention and rate limits."""
+        self._app = App(settings, self.clock)
+        self._host, self._port = host, port
+        self._server: SocketServer | None = None
+
+    # ------------------------------------------------------------------------------------------ running
+
+    def start(self) -> FakeStability:
+        """Start the socket server (idempotent); returns the fake."""
+        if self._server is None:
+            self._server = SocketServer(self._app, self._host, self._port)
+        return self
+
+    def stop(self) -> None:
+        """Stop the socket server and close its connections (idempotent)."""
+        if self._server is not None:
+            server, self._server = self._server, None
+            server.stop()
+
+    def __enter__(self) -> FakeStability:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:PORT` while the server runs; a placeholder for the in-process transport otherwise."""
+        if self._server is None:
+            return IN_PROCESS_BASE_URL
+        host = self._server.host
+        return f"http://[{host}]:{self._server.port}" if ":" in host else f"http://{host}:{self._server.port}"
+
+    @property
+    def port(self) -> int | None:
+        return self._server.port if self._server is not None else None
+
+    def transport(self) -> FakeTransport:
+        """An httpx transport that answers in process (no sockets), for `httpx.Client` and `httpx.AsyncClient`."""
+        return FakeTransport(self._app)
+
+    # ------------------------------------------------------------------------------------------ settings
+
+    @property
+    def api_keys(self) -> tuple[str, ...]:
+        return self._app.settings.api_keys
+
+    @property
+    def api_key(self) -> str:
+        """The first configured key."""
+        return self._app.settings.api_keys[0]
+
+    @property
+    def job_duration(self) -> float:
+        return self._app.settings.job_duration
+
+    @job_duration.setter
+    def job_duration(self, seconds: float) -> None:
+        """Applies to jobs started from now on."""
+        self._app.settings = replace(self._app.settings, job_duration=seconds)
+
+    @property
+    def retention(self) -> float:
+        return self._app.settings.retention
+
+    @retention.setter
+    def retention(self, seconds: float) -> None:
+        self._app.settings = replace(self._app.settings, retention=seconds)
+
+    @property
+    def moderation_word(self) -> str | None:
+        return self._app.settings.moderation_word
+
+    @moderation_word.setter
+    def moderation_word(self, word: str | None) -> None:
+        self._app.settings = replace(self._app.settings, moderation_word=word)
+
+    # ------------------------------------------------------------------------------------------ observing
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received so far, oldest first (a copy)."""
+        return self._app.requests()
+
+    def count(self, operation: str | None = None) -> int:
+        """Requests received, for one operation or all (a request dropped before it was read is not counted)."""
+        _check_operation(operation)
+        return self._app.count(operation)
+
+    def charges(self, operation: str | None = None) -> int:
+        """Charged generations, for one operation or all."""
+        _check_operation(operation)
+        return self._app.charges(operation)
+
+    def balance(self, key: str | None = None) -> float:
+        """The credits left on `key` (the first key by default)."""
+        return self._app.balance(key if key is not None else self.api_key)
+
+    @property
+    def connections_opened(self) -> int:
+        """TCP connections the socket server accepted (since start or the last reset)."""
+        return self._server.connections_opened if self._server is not None else 0
+
+    @property
+    def pending_faults(self) -> int:
+        """Injected faults not consumed yet."""
+        return self._app.pending_faults()
+
+    # ------------------------------------------------------------------------------------------ steering
+
+    def inject(self, operation: str | None, fault: Fault, *, times: int = 1) -> None:
+        """Queue `fault` for the next `times` requests of `operation` (None: of any operation), first in first out."""
+        _check_operation(operation)
+        self._app.inject(operation, fault, times)
+
+    def reset(self) -> None:
+        """Forget requests, counters, faults and jobs; restore balances. The clock and the server keep running."""
+        self._app.reset()
+        if self._server is not None:
+            self._server.reset_counters()
+
+
+def _check_operation(operation: str | None) -> None:
+    if operation is not None and operation not in OPERATIONS:
+        raise ValueError(f"unknown operation {operation!r}; expected one of {', '.join(OPERATIONS)}")

@@ -1,0 +1,327 @@
+"""Real media for the fake: format sniffing from bytes, deterministic images, and a structurally valid MP4.
+
+Formats and sizes are read from the bytes (PNG IHDR, JPEG SOF, WEBP VP8/VP8L/VP8X headers), never from file
+names, and without decoding, so limits are checked before any pixel is touched. Pillow is imported lazily:
+importing `stability.testing` (as the pytest plugin does) must work without the `testing` extra installed.
+Every picture is a function of a seed and a salt (the prompt and operation), so the same request gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+CHUNK_SIZE = 1 << 20
+
+_MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+def media_type(fmt: str) -> str:
+    """The media type of an image format name (`png` -> `image/png`)."""
+    return _MEDIA_TYPES[fmt]
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What the first bytes of an image say: its format, size and whether it has an alpha channel."""
+
+    format: str
+    width: int
+    height: int
+    has_alpha: bool
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+
+def probe(data: bytes) -> Probe | None:
+    """The format and size of a PNG, JPEG or WEBP from its header bytes; None for anything else."""
+    try:
+        if data.startswith(b"\x89PNG\r\n\x1a\n"):
+            return _probe_png(data)
+        if data.startswith(b"\xff\xd8\xff"):
+            return _probe_jpeg(data)
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            return _probe_webp(data)
+    except (struct.error, IndexError):
+        return None
+    return None
+
+
+def _probe_png(data: bytes) -> Probe | None:
+    if data[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", data[16:24])
+    color_type = data[25]
+    has_alpha = color_type in (4, 6)
+    offset = 8
+    while not has_alpha and offset + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        if kind in (b"IDAT", b"IEND"):
+            break
+        has_alpha = kind == b"tRNS"
+        offset += 12 + length
+    return _checked("png", width, height, has_alpha)
+
+
+_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def _probe_jpeg(data: bytes) -> Probe | None:
+    offset = 2
+    while offset + 4 <= len(data):
+        if data[offset] != 0xFF:
+            return None
+        marker = data[offset + 1]
+        if marker == 0xFF:
+            offset += 1
+            continue
+        if marker in _SOF_MARKERS:
+            height, width = struct.unpack(">HH", data[offset + 5 : offset + 9])
+            return _checked("jpeg", width, height, False)
+        if 0xD0 <= marker <= 0xD9 or marker == 0x01:
+            offset += 2
+            continue
+        (length,) = struct.unpack(">H", data[offset + 2 : offset + 4])
+        offset += 2 + length
+    return None
+
+
+def _probe_webp(data: bytes) -> Probe | None:
+    chunk = data[12:16]
+    if chunk == b"VP8 " and data[23:26] == b"\x9d\x01\x2a":
+        width, height = struct.unpack("<HH", data[26:30])
+        return _checked("webp", width & 0x3FFF, height & 0x3FFF, False)
+    if chunk == b"VP8L" and data[20] == 0x2F:
+        (bits,) = struct.unpack("<I", data[21:25])
+        return _checked("webp", (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1, bool((bits >> 28) & 1))
+    if chunk == b"VP8X":
+        width = int.from_bytes(data[24:27], "little") + 1
+        height = int.from_bytes(data[27:30], "little") + 1
+        return _checked("webp", width, height, bool(data[20] & 0x10))
+    return None
+
+
+def _checked(fmt: str, width: int, height: int, has_alpha: bool) -> Probe | None:
+    return Probe(fmt, width, height, has_alpha) if width > 0 and height > 0 else None
+
+
+# ------------------------------------------------------------------------------------------------ pictures
+
+
+def _palette(seed: int, salt: str) -> bytes:
+    return hashlib.sha256(f"{seed}:{salt}".encode()).digest()
+
+
+def render(width: int, height: int, *, seed: int, salt: str, filtered: bool = False) -> Image:
+    """A picture that depends only on (seed, salt): a background and a few shapes; flat grey when filtered."""
+    from PIL import Image, ImageDraw
+
+    if filtered:
+        return Image.new("RGB", (width, height), (128, 128, 128))
+    digest = _palette(seed, salt)
+    image = Image.new("RGB", (width, height), (digest[0], digest[1], digest[2]))
+    draw = ImageDraw.Draw(image)
+    for shape in range(4):
+        d = digest[3 + shape * 7 : 10 + shape * 7]
+        x0, y0 = d[0] * width // 256, d[1] * height // 256
+        x1, y1 = x0 + (d[2] + 16) * width // 512, y0 + (d[3] + 16) * height // 512
+        fill = (d[4], d[5], d[6])
+        (draw.ellipse if shape % 2 else draw.rectangle)((x0, y0, x1, y1), fill=fill)
+    return image
+
+
+def decode(data: bytes) -> Image:
+    """Decode an image fully; raises ValueError when the bytes are not a readable image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (OSError, ValueError, SyntaxError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise ValueError(str(exc)) from exc
+    return image
+
+
+def encode(image: Image, fmt: str) -> bytes:
+    """Encode as png, jpeg or webp, quickly (low compression effort)."""
+    out = io.BytesIO()
+    if fmt == "png":
+        image.save(out, "PNG", compress_level=1)
+    elif fmt == "jpeg":
+        image.convert("RGB").save(out, "JPEG", quality=85)
+    else:
+        image.save(out, "WEBP", quality=80, method=0)
+    return out.getvalue()
+
+
+def blend(init: Image, generated: Image, strength: float) -> Image:
+    """`strength` 0 keeps `init`, 1 gives `generated` (the v1alpha step schedule)."""
+    from PIL import Image
+
+    return Image.blend(init.convert("RGB"), generated, max(0.0, min(1.0, strength)))
+
+
+def repaint_mask(init: Image, mask: Image | None, source: str) -> Image:
+    """The L-mode mask of pixels to repaint (255 = repaint) for a v1alpha mask source or v2alpha mask."""
+    from PIL import ImageOps
+
+    if source == "INIT_IMAGE_ALPHA" or mask is None:
+        alpha = init.convert("RGBA").getchannel("A")
+        return ImageOps.invert(alpha)
+    grey = mask.convert("L")
+    if grey.size != init.size:
+        grey = grey.resize(init.size)
+    return ImageOps.invert(grey) if source == "MASK_IMAGE_BLACK" else grey
+
+
+def composite(init: Image, generated: Image, mask: Image) -> Image:
+    """`generated` where `mask` is white, `init` where it is black."""
+    from PIL import Image
+
+    return Image.composite(generated, init.convert("RGB"), mask)
+
+
+def center_mask(size: tuple[int, int]) -> Image:
+    """The middle half of the picture, standing in for what a search prompt found."""
+    from PIL import Image, ImageDraw
+
+    mask = Image.new("L", size, 0)
+    width, height = size
+    ImageDraw.Draw(mask).rectangle((width // 4, height // 4, 3 * width // 4, 3 * height // 4), fill=255)
+    return mask
+
+
+def upscale_size(width: int, height: int, max_pixels: int = 4_194_304) -> tuple[int, int]:
+    """4x when the result stays under `max_pixels` (4 megapixels), else 2x: bigger, yet quick to encode."""
+    factor = 4 if width * height * 16 <= max_pixels else 2
+    return width * factor, height * factor
+
+
+def upscale(image: Image, size: tuple[int, int], generated: Image, creativity: float) -> Image:
+    """The image resized to `size`, with `creativity` / 2 of a seeded picture blended in."""
+    from PIL import Image
+
+    resized = image.convert("RGB").resize(size, Image.Resampling.BILINEAR)
+    return Image.blend(resized, generated.resize(size), creativity / 2)
+
+
+# ------------------------------------------------------------------------------------------------ bodies
+
+
+@dataclass(frozen=True, slots=True)
+class StreamBody:
+    """A body of known length produced in chunks, so a large one is never held whole."""
+
+    length: int
+    chunks: Callable[[], Iterator[bytes]]
+
+    def read_all(self) -> bytes:
+        return b"".join(self.chunks())
+
+
+Body = bytes | StreamBody
+
+
+def body_length(body: Body) -> int:
+    return len(body) if isinstance(body, bytes) else body.length
+
+
+def iter_body(body: Body) -> Iterator[bytes]:
+    if isinstance(body, bytes):
+        if body:
+            yield body
+        return
+    yield from body.chunks()
+
+
+def json_with_base64(prefix: bytes, payload: Body, suffix: bytes) -> Body:
+    """`prefix + base64(payload) + suffix`, streamed when the payload is."""
+    if isinstance(payload, bytes):
+        return prefix + base64.b64encode(payload) + suffix
+
+    def chunks() -> Iterator[bytes]:
+        yield prefix
+        pending = b""
+        for chunk in payload.chunks():
+            data = pending + chunk
+            cut = len(data) - len(data) % 3
+            if cut:
+                yield base64.b64encode(data[:cut])
+            pending = data[cut:]
+        yield base64.b64encode(pending) + suffix
+
+    encoded = 4 * ((payload.length + 2) // 3)
+    return StreamBody(len(prefix) + encoded + len(suffix), chunks)
+
+
+# ------------------------------------------------------------------------------------------------ MP4
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I4s", 8 + len(payload), kind) + payload
+
+
+_MATRIX = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+FPS = 25
+FRAMES = 25
+
+
+def _moov(width: int, height: int) -> bytes:
+    duration = FRAMES * 1000 // FPS
+    mvhd = _box(
+        b"mvhd",
+        struct.pack(">IIIII", 0, 0, 0, 1000, duration)
+        + struct.pack(">IH10x", 0x10000, 0x100)
+        + _MATRIX
+        + bytes(24)
+        + struct.pack(">I", 2),
+    )
+    tkhd = _box(
+        b"tkhd",
+        struct.pack(">IIIII", 3, 0, 0, 1, 0)
+        + struct.pack(">I8xhhh2x", duration, 0, 0, 0)
+        + _MATRIX
+        + struct.pack(">II", width << 16, height << 16),
+    )
+    mdhd = _box(b"mdhd", struct.pack(">IIIIIHH", 0, 0, 0, FPS * 512, FRAMES * 512, 0x55C4, 0))
+    hdlr = _box(b"hdlr", struct.pack(">II4s12x", 0, 0, b"vide") + b"VideoHandler\x00")
+    return _box(b"moov", mvhd + _box(b"trak", tkhd + _box(b"mdia", mdhd + hdlr)))
+
+
+def mp4(width: int, height: int, *, seed: int, salt: str, size: int | None = None) -> Body:
+    """An MP4 with ftyp, moov (mvhd, trak: tkhd with the frame size, mdia) and mdat boxes.
+
+    The mdat holds seeded bytes; with `size`, it is padded so the file is about `size` bytes, and the result
+    is a `StreamBody` whose padding is produced chunk by chunk.
+    """
+    ftyp = _box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2avc1mp41")
+    moov = _moov(width, height)
+    frames = b"".join(_palette(seed, f"{salt}:{frame}") for frame in range(FRAMES * 4))
+    if size is None or size <= len(ftyp) + len(moov) + 16 + len(frames):
+        return ftyp + moov + _box(b"mdat", frames)
+    payload_size = size - len(ftyp) - len(moov) - 16
+    # A 64-bit mdat header (size 1 + largesize), valid at any size.
+    head = ftyp + moov + struct.pack(">I4sQ", 1, b"mdat", 16 + payload_size) + frames
+    padding = payload_size - len(frames)
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        block = bytes(CHUNK_SIZE)
+        left = padding
+        while left > 0:
+            step = min(left, CHUNK_SIZE)
+            yield block if step == CHUNK_SIZE else block[:step]
+            left -= step
+
+    return StreamBody(len(head) + padding, chunks)

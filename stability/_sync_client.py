@@ -122,7 +122,7 @@ class Stability:
         if self._raw is None:
             from stability_api import AuthenticatedClient
 
-            args: dict[str, Any] = {"follow_redirects": False}
+            args: dict[str, Any] = {}
             if self._driver.transport is not None:
                 args["transport"] = self._driver.transport
             self._raw = AuthenticatedClient(

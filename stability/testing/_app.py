@@ -75,7 +75,8 @@ class RecordedFile:
 class RecordedRequest:
     """One request the fake received, as the log keeps it (without the Authorization header).
 
-    `fields` holds the scalar form fields, or the JSON body's top-level fields (non-strings JSON-encoded);
+    `fields` holds the form fields as text, the JSON body's top-level fields as parsed, and the fields of the
+    v1alpha JSON `options` part (merged in; `options` itself stays as sent);
     `status` is what was answered, 0 when the connection was dropped unanswered; `fault` names the injected
     fault that acted on the request, if any.
     """
@@ -84,7 +85,7 @@ class RecordedRequest:
     path: str
     operation: str | None
     headers: Headers
-    fields: dict[str, str]
+    fields: dict[str, Any]
     files: dict[str, RecordedFile]
     status: int
     fault: str | None = None
@@ -141,7 +142,6 @@ class Job:
     output_format: str = "png"
     creativity: float = 0.0
     image: bytes = b""
-    never_finish: bool = False
     result: bytes | None = None
 
 
@@ -205,6 +205,10 @@ class App:
     def inject(self, operation: str | None, fault: Fault, times: int) -> None:
         with self._lock:
             self._faults.add(operation, fault, times)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
 
     def pending_faults(self) -> int:
         with self._lock:
@@ -292,7 +296,7 @@ class App:
         incoming: Incoming,
         path: str,
         operation: str | None,
-        fields: dict[str, str],
+        fields: dict[str, Any],
         files: dict[str, RecordedFile],
         status: int,
         fault: str | None,
@@ -614,7 +618,8 @@ class App:
         accept = self._v2_accept(call, default_accept)
         job = self._find_job(call, generation_id)
         now = self.clock.now()
-        if job.never_finish or now < job.done_at:
+        held = call.fault is not None and call.fault.kind == "never_finish"
+        if held or now < job.done_at:
             return _json(202, {"id": job.id, "status": "in-progress"})
         if job.operation == "image_to_video":
             video = self._video(job)
@@ -634,8 +639,6 @@ class App:
                 job = None
             if job is None or job.key != call.key or job.operation != started_by[call.operation]:
                 raise ApiError(404, "generation_not_found", NOT_FOUND_MESSAGE)
-            if call.fault is not None and call.fault.kind == "never_finish":
-                job.never_finish = True
             return job
 
     def _video(self, job: Job) -> media.Body:
@@ -687,17 +690,27 @@ def _alter(answer: Answer, fault: Fault) -> Answer:
     return answer
 
 
-def _observed(call: Call) -> tuple[dict[str, str], dict[str, RecordedFile]]:
-    fields: dict[str, str] = {}
+def _observed(call: Call) -> tuple[dict[str, Any], dict[str, RecordedFile]]:
+    """The fields and files a request carried: form fields as text, JSON fields as parsed, and the fields of
+    v1alpha's JSON `options` part merged in (`options` itself stays as sent)."""
+    fields: dict[str, Any] = {}
     files: dict[str, RecordedFile] = {}
     if isinstance(call.json, dict):
-        for name, value in call.json.items():
-            fields[str(name)] = value if isinstance(value, str) else json.dumps(value)
+        fields.update((str(name), value) for name, value in call.json.items())
     for name, part in call.parts.items():
         if part.filename is None:
             fields[name] = part.text
         else:
             files[name] = RecordedFile(part.filename, part.content_type, len(part.data))
+    options = call.parts.get("options")
+    if options is not None:
+        try:
+            parsed = json.loads(options.data)
+        except (ValueError, UnicodeDecodeError):
+            parsed = None
+        if isinstance(parsed, dict):
+            for name, value in parsed.items():
+                fields.setdefault(str(name), value)
     return fields, files
 
 

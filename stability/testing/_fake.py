@@ -195,6 +195,10 @@ class FakeStability:
         _check_operation(operation)
         self._app.inject(operation, fault, times)
 
+    def reset_faults(self) -> None:
+        """Drop every injected fault not consumed yet."""
+        self._app.clear_faults()
+
     def reset(self) -> None:
         """Forget requests, counters, faults and jobs; restore balances. The clock and the server keep running."""
         self._app.reset()

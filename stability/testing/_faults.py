@@ -121,7 +121,10 @@ class Fault:
 
     @classmethod
     def never_finish(cls) -> Fault:
-        """On a result endpoint: the polled generation stays 202 in-progress forever."""
+        """On a result endpoint: the poll answers 202 in-progress even when the generation is done.
+
+        Each poll consumes one; inject it `times=N` to hold a job for N polls (a large N: forever).
+        """
         return cls("never_finish")
 
     @classmethod

@@ -1,0 +1,124 @@
+"""Helpers for the fake server's tests: inputs of every format, clients over both transports, MP4 boxes."""
+
+from __future__ import annotations
+
+import io
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from PIL import Image
+
+from stability.testing import FakeStability
+
+V1_T2I = "/v1alpha/generation/stable-diffusion-512-v2-1/text-to-image"
+V1_I2I = "/v1alpha/generation/stable-diffusion-512-v2-1/image-to-image"
+V1_MASK = "/v1alpha/generation/stable-inpainting-512-v2-0/image-to-image/masking"
+VIDEO = "/v2alpha/generation/image-to-video"
+VIDEO_RESULT = "/v2alpha/generation/image-to-video/result/"
+INPAINT = "/v2alpha/generation/stable-image/inpaint"
+UPSCALE = "/v2alpha/generation/stable-image/upscale"
+UPSCALE_RESULT = "/v2alpha/generation/stable-image/upscale/result/"
+PROMPTS = {"text_prompts": [{"text": "a lighthouse at dawn"}]}
+
+TRANSPORTS = ["in-process", "socket"]
+
+
+def image_bytes(
+    width: int, height: int, fmt: str = "png", *, alpha: bool = False, color: tuple[int, ...] = (30, 90, 150)
+) -> bytes:
+    """A real image of one colour (with an alpha channel fully transparent on the left half when asked)."""
+    mode = "RGBA" if alpha else "RGB"
+    image = Image.new(mode, (width, height), (*color[:3], 255) if alpha else color[:3])
+    if alpha:
+        image.paste((0, 0, 0, 0), (0, 0, width // 2, height))
+    out = io.BytesIO()
+    image.save(out, {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}[fmt], **({"lossless": True} if alpha else {}))
+    return out.getvalue()
+
+
+def png_header(width: int, height: int) -> bytes:
+    """Only the signature and IHDR of a PNG: enough for the size checks, which must come before any decoding."""
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    return b"\x89PNG\r\n\x1a\n" + chunk
+
+
+def decode(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def auth(fake: FakeStability, *, bearer: bool = True) -> dict[str, str]:
+    return {"Authorization": f"Bearer {fake.api_key}" if bearer else fake.api_key}
+
+
+@contextmanager
+def http_client(fake: FakeStability, transport: str, **options: Any) -> Iterator[httpx.Client]:
+    """An httpx client to the fake, in process or over a started socket server."""
+    if transport == "socket":
+        with fake, httpx.Client(base_url=fake.base_url, **options) as client:
+            yield client
+    else:
+        with httpx.Client(base_url=fake.base_url, transport=fake.transport(), **options) as client:
+            yield client
+
+
+def start_video(client: httpx.Client, fake: FakeStability, size: tuple[int, int] = (768, 768), **data: Any) -> str:
+    files = {"image": ("frame.png", image_bytes(*size), "image/png")}
+    response = client.post(VIDEO, headers=auth(fake), files=files, data=data)
+    assert response.status_code == 200, response.text
+    generation_id: str = response.json()["id"]
+    return generation_id
+
+
+def start_upscale(client: httpx.Client, fake: FakeStability, size: tuple[int, int] = (128, 96), **data: Any) -> str:
+    files = {"image": ("in.png", image_bytes(*size), "image/png")}
+    response = client.post(UPSCALE, headers=auth(fake), files=files, data={"prompt": "sharper", **data})
+    assert response.status_code == 200, response.text
+    generation_id: str = response.json()["id"]
+    return generation_id
+
+
+def boxes(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[bytes, int, int]]:
+    """The ISO BMFF boxes in data[start:end]: (type, payload start, payload end)."""
+    end = len(data) if end is None else end
+    found = []
+    offset = start
+    while offset < end:
+        size, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        header = 8
+        if size == 1:
+            (size,) = struct.unpack(">Q", data[offset + 8 : offset + 16])
+            header = 16
+        assert size >= header and offset + size <= end, f"box {kind!r} overruns its parent"
+        found.append((kind, offset + header, offset + size))
+        offset += size
+    return found
+
+
+def box_tree(data: bytes) -> dict[str, Any]:
+    """A nested dict of box types (containers moov/trak/mdia opened), leaves mapped to their payloads."""
+
+    def walk(start: int, end: int) -> dict[str, Any]:
+        tree: dict[str, Any] = {}
+        for kind, payload_start, payload_end in boxes(data, start, end):
+            name = kind.decode()
+            if name in ("moov", "trak", "mdia"):
+                tree[name] = walk(payload_start, payload_end)
+            else:
+                tree[name] = data[payload_start:payload_end]
+        return tree
+
+    return walk(0, len(data))
+
+
+def mp4_size(data: bytes) -> tuple[int, int]:
+    tkhd = box_tree(data)["moov"]["trak"]["tkhd"]
+    width, height = struct.unpack(">II", tkhd[-8:])
+    return width >> 16, height >> 16

@@ -21,10 +21,10 @@ from ._faults import Fault
 from ._routes import OPERATIONS
 
 __all__ = [
-    "OPERATIONS",
     "Clock",
     "FakeStability",
     "Fault",
+    "OPERATIONS",
     "RecordedFile",
     "RecordedRequest",
     "run_fake_server",

@@ -78,6 +78,7 @@ class FakeStability:
         self._app = App(settings, self.clock)
         self._host, self._port = host, port
         self._server: SocketServer | None = None
+        self._connections_before = 0  # accepted by servers already stopped
 
     # ------------------------------------------------------------------------------------------ running
 
@@ -92,6 +93,7 @@ class FakeStability:
         if self._server is not None:
             server, self._server = self._server, None
             server.stop()
+            self._connections_before += server.connections_opened
 
     def __enter__(self) -> FakeStability:
         return self.start()
@@ -180,8 +182,9 @@ class FakeStability:
 
     @property
     def connections_opened(self) -> int:
-        """TCP connections the socket server accepted (since start or the last reset)."""
-        return self._server.connections_opened if self._server is not None else 0
+        """TCP connections the socket server accepted (since the fake was made or last reset)."""
+        running = self._server.connections_opened if self._server is not None else 0
+        return self._connections_before + running
 
     @property
     def pending_faults(self) -> int:
@@ -202,6 +205,7 @@ class FakeStability:
     def reset(self) -> None:
         """Forget requests, counters, faults and jobs; restore balances. The clock and the server keep running."""
         self._app.reset()
+        self._connections_before = 0
         if self._server is not None:
             self._server.reset_counters()
 

@@ -1,0 +1,80 @@
+"""The public surface: an exact sorted __all__, a light pytest plugin, the fixture, lifecycle."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+
+import stability.testing
+from stability.testing import FakeStability
+
+
+def test_all_is_exact_and_sorted() -> None:
+    expected = ["Clock", "FakeStability", "Fault", "OPERATIONS", "RecordedFile", "RecordedRequest", "run_fake_server"]
+    assert stability.testing.__all__ == expected == sorted(expected)
+    public = {name for name in vars(stability.testing) if not name.startswith("_")}
+    modules = {"annotations", *(name for name in public if type(getattr(stability.testing, name)).__name__ == "module")}
+    assert public - modules == set(expected)
+
+
+def test_operations_are_the_generated_module_names() -> None:
+    import importlib
+
+    for operation in stability.testing.OPERATIONS:
+        tag = "v2alpha" if operation in {"image_to_video", "inpaint", "upscale"} or "result" in operation else "v1alpha"
+        importlib.import_module(f"stability_api.api.{tag}.{operation}")
+    assert len(stability.testing.OPERATIONS) == 11
+
+
+def test_the_pytest_plugin_imports_without_pillow_or_multipart() -> None:
+    code = (
+        "import sys, stability.testing.pytest_plugin\n"
+        "print(sorted(m for m in ('PIL', 'python_multipart', 'multipart') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_fixture_is_a_started_fake(stability_fake: FakeStability) -> None:
+    assert stability_fake.running and stability_fake.base_url.startswith("http://127.0.0.1:")
+    with httpx.Client(base_url=stability_fake.base_url) as client:
+        response = client.get("/v1alpha/user/balance", headers={"Authorization": stability_fake.api_key})
+    assert response.json() == {"credits": 1000.0} and stability_fake.job_duration == 0.0
+
+
+def test_start_stop_are_idempotent_and_the_port_is_released() -> None:
+    fake = FakeStability(api_keys=("sk-k",))
+    assert fake.base_url == "http://stability.test" and fake.port is None and fake.connections_opened == 0
+    with fake:
+        fake.start()
+        url = fake.base_url
+        with httpx.Client(base_url=url) as client:
+            assert client.get("/v1alpha/user/balance", headers={"Authorization": "sk-k"}).status_code == 200
+    fake.stop()
+    assert not fake.running
+    with httpx.Client(base_url=url) as client:
+        try:
+            client.get("/v1alpha/user/balance")
+        except httpx.ConnectError:
+            pass
+        else:  # pragma: no cover
+            raise AssertionError("the server still answers after stop()")
+    assert fake.api_key == "sk-k" and fake.api_keys == ("sk-k",)
+
+
+def test_generated_keys_look_like_keys() -> None:
+    first, second = FakeStability(), FakeStability()
+    assert first.api_key.startswith("sk-") and first.api_key != second.api_key
+
+
+def test_clock_only_moves_forward() -> None:
+    import pytest
+
+    fake = FakeStability()
+    before = fake.clock.now()
+    fake.clock.advance(100)
+    assert fake.clock.now() - before >= 100
+    with pytest.raises(ValueError):
+        fake.clock.advance(-1)

@@ -26,7 +26,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on stability/ and generated/."""
-    session.install("mypy>=1.10", "-e", ".[testing]", "types-python-dateutil")
+    session.install("mypy>=1.10", "-e", ".[tests]", "types-python-dateutil")
     session.run("mypy")
 
 

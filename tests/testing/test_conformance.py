@@ -1,0 +1,274 @@
+"""Every answer the fake gives conforms to openapi/stability.yaml, checked mechanically with openapi-core.
+
+A client whose response hook validates each response (status declared, content type declared, body and
+declared headers valid against their schemas) sends a broad set of requests: valid ones for every operation in
+every accept variant, every invalid case of test_validation, missing and unknown keys, rate limiting,
+moderation, unknown ids, jobs in progress, and the documented statuses that faults produce.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from openapi_core import Config, OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+
+from stability.testing import FakeStability, Fault
+
+from . import test_validation as cases
+from ._helpers import (
+    INPAINT,
+    PROMPTS,
+    UPSCALE,
+    UPSCALE_RESULT,
+    V1_I2I,
+    V1_MASK,
+    V1_T2I,
+    VIDEO,
+    VIDEO_RESULT,
+    auth,
+    image_bytes,
+)
+
+SPEC = Path(__file__).resolve().parents[2] / "openapi" / "stability.yaml"
+GET_PATHS = ["/v1alpha/engines/list", "/v1alpha/user/account", "/v1alpha/user/balance"]
+
+
+@pytest.fixture(scope="module")
+def openapi() -> OpenAPI:
+    # goa's error media type is JSON by another name.
+    config = Config(extra_media_type_deserializers={"application/vnd.goa.error": json.loads})
+    return OpenAPI.from_file_path(str(SPEC), config=config)
+
+
+class Checked:
+    """Counts the responses validated, so a test can prove it checked what it meant to."""
+
+    def __init__(self, openapi: OpenAPI) -> None:
+        self.openapi = openapi
+        self.statuses: list[tuple[str, int]] = []
+
+    def __call__(self, response: httpx.Response) -> None:
+        response.read()
+        request = MockRequest("https://api.stability.ai", response.request.method.lower(), response.request.url.path)
+        mock = MockResponse(
+            response.content,
+            status_code=response.status_code,
+            content_type=response.headers.get("content-type", ""),
+            headers=dict(response.headers),
+        )
+        try:
+            self.openapi.validate_response(request, mock)
+        except Exception as exc:  # report what did not conform, with the body's start
+            detail = f"{response.request.method} {response.request.url.path} -> {response.status_code}"
+            raise AssertionError(f"{detail} {response.headers}: {exc!r} {response.content[:300]!r}") from exc
+        self.statuses.append((response.request.url.path, response.status_code))
+
+
+@pytest.fixture
+def checked(openapi: OpenAPI) -> Checked:
+    return Checked(openapi)
+
+
+@pytest.fixture
+def make_client(fake: FakeStability, checked: Checked) -> Iterator[Callable[..., httpx.Client]]:
+    made: list[httpx.Client] = []
+
+    def make(target: FakeStability = fake, transport: str = "in-process") -> httpx.Client:
+        if transport == "socket":
+            target.start()
+            client = httpx.Client(base_url=target.base_url, event_hooks={"response": [checked]})
+        else:
+            client = httpx.Client(
+                base_url=target.base_url, transport=target.transport(), event_hooks={"response": [checked]}
+            )
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+def _valid_requests(client: httpx.Client, fake: FakeStability) -> None:
+    """One or more valid requests per operation, in every accept variant."""
+    for accept, samples in (("image/png", 1), ("application/json", 2)):
+        headers = {**auth(fake), "Accept": accept}
+        client.post(V1_T2I, headers=headers, json={**PROMPTS, "samples": samples, "width": 576})
+        options = json.dumps({**PROMPTS, "samples": samples, "step_schedule_start": 0.5})
+        client.post(V1_I2I, headers=headers, files={"init_image": image_bytes(512, 512), "options": (None, options)})
+        options = json.dumps({**PROMPTS, "samples": samples, "mask_source": "INIT_IMAGE_ALPHA"})
+        files = {"init_image": image_bytes(512, 512, alpha=True), "options": (None, options)}
+        client.post(V1_MASK, headers=headers, files=files)
+        filtered = {"text_prompts": [{"text": "forbidden"}], "samples": samples}
+        client.post(V1_T2I, headers=headers, json=filtered)
+    for path in GET_PATHS:
+        client.get(path, headers=auth(fake))
+    for fmt in ("png", "jpeg", "webp"):
+        for accept in ("image/*", "application/json"):
+            data = {"mode": "search", "search_prompt": "x", "prompt": "y", "output_format": fmt}
+            client.post(
+                INPAINT, headers={**auth(fake), "accept": accept}, files={"image": image_bytes(96, 96)}, data=data
+            )
+        files = {"image": image_bytes(96, 64, fmt if fmt != "webp" else "png")}
+        upscale = client.post(UPSCALE, headers=auth(fake), files=files, data={"prompt": "x", "output_format": fmt})
+        for accept in ("image/*", "application/json"):
+            client.get(UPSCALE_RESULT + upscale.json()["id"], headers={**auth(fake), "accept": accept})
+    video = client.post(VIDEO, headers=auth(fake), files={"image": image_bytes(576, 1024, "jpeg")}, data={"seed": 3})
+    for accept in ("video/*", "application/json"):
+        client.get(VIDEO_RESULT + video.json()["id"], headers={**auth(fake), "accept": accept})
+
+
+def test_valid_requests_in_process(
+    make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
+) -> None:
+    _valid_requests(make_client(), fake)
+    assert len(checked.statuses) == 29 and {status for _, status in checked.statuses} == {200}
+
+
+def test_valid_requests_over_sockets(
+    make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
+) -> None:
+    _valid_requests(make_client(transport="socket"), fake)
+    assert len(checked.statuses) == 29 and {status for _, status in checked.statuses} == {200}
+
+
+def test_jobs_in_progress(make_client: Callable[..., httpx.Client], checked: Checked) -> None:
+    fake = FakeStability(job_duration=60)
+    client = make_client(fake)
+    video = client.post(VIDEO, headers=auth(fake), files={"image": image_bytes(1024, 576)}).json()["id"]
+    upscale = client.post(UPSCALE, headers=auth(fake), files={"image": image_bytes(64, 64)}, data={"prompt": "x"})
+    for path in (VIDEO_RESULT + video, UPSCALE_RESULT + upscale.json()["id"]):
+        for accept in ("application/json", "*/*"):
+            client.get(path, headers={**auth(fake), "accept": accept})
+    assert [status for _, status in checked.statuses] == [200, 200, 202, 202, 202, 202]
+
+
+def test_every_validation_error(
+    make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
+) -> None:
+    client = make_client()
+    headers = {**auth(fake), "Accept": "image/png"}
+    for body, _ in cases.T2I_CASES:
+        client.post(V1_T2I, headers=headers, json=body)
+    for files, _ in cases.I2I_CASES:
+        client.post(V1_I2I, headers=headers, files=files)
+    for files, _ in cases.MASKING_CASES:
+        client.post(V1_MASK, headers=headers, files=files)
+    for files, data, _ in cases.VIDEO_CASES:
+        client.post(VIDEO, headers=auth(fake), files=files or {"x": ("x", b"x")}, data=data)
+    for files, data, _ in cases.INPAINT_CASES:
+        client.post(INPAINT, headers=auth(fake), files=files or {"x": ("x", b"x")}, data=data)
+    for data, image, _ in cases.UPSCALE_CASES:
+        client.post(UPSCALE, headers=auth(fake), files={"image": image}, data=data)
+    for path in (VIDEO_RESULT, UPSCALE_RESULT):
+        client.get(path + "abc", headers=auth(fake))
+        client.get(path + "0" * 64, headers={**auth(fake), "accept": "text/plain"})
+    for path in (VIDEO, INPAINT, UPSCALE):
+        client.post(path, headers=auth(fake), json={})
+    client.post(V1_T2I, headers={**auth(fake), "Accept": "*/*"}, json=PROMPTS)
+    client.post(V1_T2I, headers={**auth(fake), "Accept": "image/png", "Content-Type": "application/json"}, content=b"{")
+    expected = sum(map(len, (cases.T2I_CASES, cases.I2I_CASES, cases.MASKING_CASES, cases.VIDEO_CASES)))
+    expected += len(cases.INPAINT_CASES) + len(cases.UPSCALE_CASES) + 4 + 3 + 2
+    assert len(checked.statuses) == expected and {status for _, status in checked.statuses} == {400}
+
+
+def _every_operation(client: httpx.Client, headers: dict[str, str]) -> None:
+    v1 = {**headers, "Accept": "image/png"}
+    client.post(V1_T2I, headers=v1, json=PROMPTS)
+    client.post(V1_I2I, headers=v1, files={"init_image": image_bytes(512, 512), "options": (None, json.dumps(PROMPTS))})
+    options = json.dumps({**PROMPTS, "mask_source": "INIT_IMAGE_ALPHA"})
+    client.post(
+        V1_MASK, headers=v1, files={"init_image": image_bytes(512, 512, alpha=True), "options": (None, options)}
+    )
+    for path in GET_PATHS:
+        client.get(path, headers=headers)
+    client.post(VIDEO, headers=headers, files={"image": image_bytes(768, 768)})
+    client.get(VIDEO_RESULT + "0" * 64, headers=headers)
+    data = {"mode": "search", "search_prompt": "x", "prompt": "y"}
+    client.post(INPAINT, headers=headers, files={"image": image_bytes(64, 64)}, data=data)
+    client.post(UPSCALE, headers=headers, files={"image": image_bytes(64, 64)}, data={"prompt": "x"})
+    client.get(UPSCALE_RESULT + "0" * 64, headers=headers)
+
+
+@pytest.mark.parametrize("key", [None, "sk-nobody", "Bearer sk-nobody"])
+def test_missing_and_unknown_keys(make_client: Callable[..., httpx.Client], checked: Checked, key: str | None) -> None:
+    _every_operation(make_client(), {"Authorization": key} if key else {})
+    assert [status for _, status in checked.statuses] == [401] * 11
+
+
+def test_rate_limited(make_client: Callable[..., httpx.Client], checked: Checked) -> None:
+    fake = FakeStability(rate_limit=(1, 10, 60))
+    client = make_client(fake)
+    client.get("/v1alpha/user/balance", headers=auth(fake))
+    _every_operation(client, auth(fake))
+    assert [status for _, status in checked.statuses] == [200] + [429] * 11
+
+
+def test_not_found_and_moderation(
+    make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
+) -> None:
+    client = make_client()
+    client.post("/v1alpha/generation/nope/text-to-image", headers={**auth(fake), "Accept": "image/png"}, json=PROMPTS)
+    client.get(VIDEO_RESULT + "0" * 64, headers=auth(fake))
+    client.get(UPSCALE_RESULT + "0" * 64, headers=auth(fake))
+    data = {"mode": "search", "search_prompt": "x", "prompt": "forbidden"}
+    client.post(INPAINT, headers=auth(fake), files={"image": image_bytes(64, 64)}, data=data)
+    client.post(UPSCALE, headers=auth(fake), files={"image": image_bytes(64, 64)}, data={"prompt": "forbidden"})
+    assert [status for _, status in checked.statuses] == [404, 404, 404, 403, 403]
+
+
+@pytest.mark.parametrize(
+    ("fault", "status"),
+    [(Fault.status(500), 500), (Fault.rate_limited("3"), 429), (Fault.rate_limited(), 429)],
+)
+def test_documented_fault_answers(
+    make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked, fault: Fault, status: int
+) -> None:
+    client = make_client()
+    v2alpha = ["image_to_video", "get_image_to_video_result", "inpaint", "upscale", "get_upscale_result"]
+    operations = v2alpha if status == 500 else None  # v1alpha declares no 500
+    if operations is None:
+        fake.inject(None, fault, times=11)
+        _every_operation(client, auth(fake))
+        expected = 11
+    else:
+        for operation in operations:
+            fake.inject(operation, fault)
+        client.post(VIDEO, headers=auth(fake), files={"image": image_bytes(768, 768)})
+        client.get(VIDEO_RESULT + "0" * 64, headers=auth(fake))
+        client.post(INPAINT, headers=auth(fake), files={"image": image_bytes(64, 64)}, data={})
+        client.post(UPSCALE, headers=auth(fake), files={"image": image_bytes(64, 64)}, data={})
+        client.get(UPSCALE_RESULT + "0" * 64, headers=auth(fake))
+        expected = 5
+    assert [s for _, s in checked.statuses] == [status] * expected
+
+
+def test_not_found_fault_on_results(
+    make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
+) -> None:
+    client = make_client()
+    fake.inject("get_image_to_video_result", Fault.not_found())
+    fake.inject("get_upscale_result", Fault.not_found())
+    client.get(VIDEO_RESULT + "0" * 64, headers=auth(fake))
+    client.get(UPSCALE_RESULT + "0" * 64, headers=auth(fake))
+    assert [s for _, s in checked.statuses] == [404, 404]
+
+
+def test_the_checker_catches_a_non_conforming_answer(openapi: OpenAPI) -> None:
+    """The hook is not a no-op: a wrong body, header or status fails it."""
+    request = httpx.Request("GET", "https://api.stability.ai/v1alpha/user/balance")
+    for response in (
+        httpx.Response(200, json={"credits": "many"}, request=request),
+        httpx.Response(418, json={"credits": 1}, request=request),
+        httpx.Response(200, content=b"{}", headers={"content-type": "text/plain"}, request=request),
+    ):
+        with pytest.raises(AssertionError):
+            Checked(openapi)(response)
+    ok: Any = httpx.Response(200, json={"credits": 1.5}, request=request)
+    Checked(openapi)(ok)

@@ -161,3 +161,30 @@ def test_raw_generated_client_shares_configuration(client: Any, mode: str) -> No
 def test_in_process_transport(fake: FakeStability) -> None:
     with stability.Stability(fake.api_key, transport=fake.transport()) as client:
         assert client.text_to_image("in memory").width == 512
+
+
+def test_one_async_client_across_event_loops(fake: FakeStability) -> None:
+    import asyncio
+
+    client = stability.AsyncStability(fake.api_key, base_url=fake.base_url)
+
+    async def use() -> float:
+        balance = await client.balance()
+        await client.aclose()  # closes this loop's pool; the next loop gets its own
+        return balance
+
+    assert asyncio.run(use()) == asyncio.run(use()) == pytest.approx(1000.0)
+
+
+def test_public_names_are_exact() -> None:
+    assert stability.__all__ == sorted(stability.__all__)
+    assert set(stability.__all__) == {
+        *("Account", "AsyncJob", "AsyncStability", "Engine", "ImageResult", "Job", "JobStatus"),
+        *("Organization", "Stability", "VideoResult", "__version__"),
+        *("APIConnectionError", "APIError", "APITimeoutError", "AuthenticationError", "BadRequestError"),
+        *("ConfigurationError", "ContentFilteredError", "ContentModerationError", "InvalidFileError"),
+        *("JobNotFoundError", "JobTimeoutError", "MalformedResponseError", "NotFoundError"),
+        *("PermissionDeniedError", "RateLimitError", "ServerError", "StabilityError", "ValidationError"),
+    }
+    for name in stability.__all__:
+        assert getattr(stability, name) is not None

@@ -28,6 +28,7 @@ from ._clock import Clock
 from ._errors import (
     MODERATION_MESSAGE,
     NOT_FOUND_MESSAGE,
+    SERVER_ERROR_MESSAGE,
     ApiError,
     Version,
     default_status_name,
@@ -238,6 +239,8 @@ class App:
         found = match_route(incoming.method, path)
         if isinstance(found, Answer):
             drain(incoming.body)
+            if path.startswith("/v2alpha/"):
+                found.headers.append(("x-request-id", secrets.token_hex(16)))
             self._record(incoming, path, None, {}, {}, found.status, None)
             return found
         route, params = found
@@ -309,26 +312,19 @@ class App:
     # ------------------------------------------------------------------------------------------ faults
 
     def _fault_answer(self, version: Version, fault: Fault) -> Answer:
-        status = fault.status_code
-        headers = list(fault.headers)
-        if fault.kind == "html_error":
-            body = HTML_PAGE.format(status=status).encode()
-        elif fault.kind == "malformed_json":
-            body = b'{"id": "7f3a", "name": "internal_error", "errors": ["An unexpected'
-        elif fault.kind == "empty_body":
-            body = b""
-        elif fault.kind == "not_found":
-            name = "generation_not_found" if version == "v2alpha" else "not_found"
-            body, content_type = error_body(version, 404, name, [NOT_FOUND_MESSAGE])
-            return Answer(404, [("Content-Type", content_type), *headers], body)
-        elif fault.body is not None:
+        status, headers = fault.status_code, list(fault.headers)
+        if fault.kind in ("html_error", "malformed_json", "empty_body"):
+            body = {
+                "html_error": HTML_PAGE.format(status=status).encode(),
+                "malformed_json": b'{"id": "7f3a", "name": "internal_error", "errors": ["An unexpected',
+                "empty_body": b"",
+            }[fault.kind]
+            return Answer(status, [("Content-Type", fault.content_type or "text/plain"), *headers], body)
+        name, message = _fault_error(version, status)
+        body, content_type = error_body(version, status, name, [message])
+        if fault.body is not None:
             body = fault.body
-        else:
-            message = "rate limit exceeded" if status == 429 else SERVER_MESSAGE
-            body, content_type = error_body(version, status, default_status_name(status), [message])
-            return Answer(status, [("Content-Type", fault.content_type or content_type), *headers], body)
-        content_type = fault.content_type or "application/octet-stream"
-        return Answer(status, [("Content-Type", content_type), *headers], body)
+        return Answer(status, [("Content-Type", fault.content_type or content_type), *headers], body)
 
     # ------------------------------------------------------------------------------------------ shared steps
 
@@ -675,7 +671,19 @@ class App:
     }
 
 
-SERVER_MESSAGE = "An unexpected server error has occurred, please try again later."
+def _fault_error(version: Version, status: int) -> tuple[str, str]:
+    """The error name and message an injected status answers with, as the service words them."""
+    if status == 403 and version == "v2alpha":
+        return "content_moderation", MODERATION_MESSAGE  # v2alpha documents no other 403
+    if status == 404:
+        return ("generation_not_found" if version == "v2alpha" else "not_found"), NOT_FOUND_MESSAGE
+    messages = {
+        400: "the request is invalid (injected fault)",
+        401: "invalid API key",
+        403: "permission denied",
+        429: f"more than {L.RATE_LIMIT_REQUESTS} requests in {L.RATE_LIMIT_WINDOW_SECONDS:g} seconds",
+    }
+    return default_status_name(status), messages.get(status, SERVER_ERROR_MESSAGE)
 
 
 def _alter(answer: Answer, fault: Fault) -> Answer:

@@ -14,6 +14,7 @@ from ._helpers import (
     PROMPTS,
     TRANSPORTS,
     UPSCALE_RESULT,
+    V1_MASK,
     V1_T2I,
     VIDEO,
     VIDEO_RESULT,
@@ -53,6 +54,16 @@ def test_status_faults_use_the_version_error_body_and_charge_nothing(
     assert fake.charges() == 0 and fake.count() == 2 and fake.requests[0].fault == "status"
     assert [r.status for r in fake.requests] == [code, code]
     assert _t2i(client, fake).status_code == 200  # consumed
+
+
+def test_status_fault_names_follow_the_version(client: httpx.Client, fake: FakeStability) -> None:
+    for code in (400, 403, 404):
+        fake.inject("inpaint", Fault.status(code))
+        fake.inject("masking", Fault.status(code))
+    v2 = [client.post("/v2alpha/generation/stable-image/inpaint", headers=auth(fake)).json()["name"] for _ in "abc"]
+    v1 = [client.post(V1_MASK, headers=auth(fake)).json()["name"] for _ in "abc"]
+    assert v2 == ["bad_request", "content_moderation", "generation_not_found"]
+    assert v1 == ["bad_request", "permission_denied", "not_found"]
 
 
 def test_status_fault_with_a_custom_body(client: httpx.Client, fake: FakeStability) -> None:

@@ -1,3 +1,6 @@
+# pytest is there whenever pytest loads this plugin, but not in the environment that type-checks the package
+# (nox's typecheck installs only the `testing` extra), so mypy may find neither pytest nor its typed decorator.
+# mypy: disable-error-code="import-not-found,untyped-decorator"
 """The `stability_fake` pytest fixture, registered through the `pytest11` entry point.
 
 Importing this module is cheap and needs neither Pillow nor python-multipart; they are needed (from the

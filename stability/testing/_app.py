@@ -103,6 +103,7 @@ class Settings:
     moderation_word: str | None = "forbidden"
     initial_balance: float = 1000.0
     video_bytes: int | None = None
+    image_bytes: int | None = None
     fast: bool = False
 
 
@@ -368,6 +369,10 @@ class App:
         word = (self.settings.moderation_word or "").lower()
         return bool(word) and any(word in text.lower() for text in texts if text)
 
+    def _padded(self, paint: Callable[..., bytes], *args: object) -> bytes:
+        """`paint(*args)`, a PNG padded to `image_bytes` when that is set."""
+        return media.pad_png(paint(*args), self.settings.image_bytes)
+
     def _cached(self, key: tuple[object, ...], make: Callable[[], bytes]) -> bytes:
         if not self.settings.fast:
             return make()
@@ -426,7 +431,7 @@ class App:
         first = self._seed(options.seed, L.V1_SEED.high, salt)
         seeds = [(first - 1 + i) % int(L.V1_SEED.high) + 1 for i in range(options.samples)]
         key = (call.operation, size, "png", filtered)
-        images = [self._cached(key, functools.partial(paint, seed, filtered)) for seed in seeds]
+        images = [self._cached(key, functools.partial(self._padded, paint, seed, filtered)) for seed in seeds]
         self._charge(call, L.V1_CREDITS_PER_IMAGE * len(images))
         reason = "CONTENT_FILTERED" if filtered else "SUCCESS"
         if accept == "image/png":
@@ -603,7 +608,9 @@ class App:
             generated = media.render(*init.size, seed=used_seed, salt=prompt or "")
             return media.encode(media.composite(init, generated, repaint), output_format)
 
-        output = self._cached((call.operation, found.width, found.height, output_format), paint)
+        output = self._cached(
+            (call.operation, found.width, found.height, output_format), functools.partial(self._padded, paint)
+        )
         self._charge(call, L.PRICE_INPAINT_SEARCH if mode == "search" else L.PRICE_INPAINT_MASK)
         return _v2_result(accept, "image", media.media_type(output_format), output, used_seed)
 
@@ -648,7 +655,9 @@ class App:
             generated = media.render(*size, seed=job.seed, salt=job.salt)
             return media.encode(media.upscale(image, size, generated, job.creativity), job.output_format)
 
-        return self._cached(("upscale", job.width, job.height, job.output_format), paint)
+        return self._cached(
+            ("upscale", job.width, job.height, job.output_format), functools.partial(self._padded, paint)
+        )
 
     def _get_image_to_video_result(self, call: Call) -> Answer:
         return self._result(call, "video/*")

@@ -22,6 +22,7 @@ def build_parser(prog: str = "python -m stability.testing") -> argparse.Argument
     parser.add_argument("--balance", type=float, default=1000.0, help="credits each key starts with")
     parser.add_argument("--no-rate-limit", action="store_true", help="turn off the 150 requests / 10 s limit")
     parser.add_argument("--video-bytes", type=int, default=None, metavar="N", help="pad MP4 results to N bytes")
+    parser.add_argument("--image-bytes", type=int, default=None, metavar="N", help="pad PNG results to N bytes")
     parser.add_argument("--fast", action="store_true", help="reuse outputs per operation, size and format")
     parser.add_argument("--json", action="store_true", help='print one line {"base_url": ..., "api_key": ...}')
     return parser
@@ -39,6 +40,7 @@ def run_fake_server(argv: Sequence[str] | None = None, *, prog: str = "python -m
         rate_limit=None if args.no_rate_limit else DEFAULT_RATE_LIMIT,
         initial_balance=args.balance,
         video_bytes=args.video_bytes,
+        image_bytes=args.image_bytes,
         fast=args.fast,
         host=args.host,
         port=args.port,

@@ -43,6 +43,8 @@ class FakeStability:
             image), v2alpha inpaint and upscale answer 403 `content_moderation` and charge nothing.
         initial_balance: Credits each key starts with.
         video_bytes: Pad every MP4 result to about this many bytes, streamed in chunks.
+        image_bytes: Pad every PNG result to this many bytes (a private chunk every decoder skips), for
+            realistic response sizes: rendered pictures compress to a few KiB.
         fast: Reuse outputs per (operation, size, format) so the fake's own CPU cost stays small.
         host: The address the socket server listens on.
         port: Its port; 0 lets the OS choose.
@@ -58,6 +60,7 @@ class FakeStability:
         moderation_word: str | None = "forbidden",
         initial_balance: float = 1000.0,
         video_bytes: int | None = None,
+        image_bytes: int | None = None,
         fast: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -71,6 +74,7 @@ class FakeStability:
             moderation_word=moderation_word,
             initial_balance=initial_balance,
             video_bytes=video_bytes,
+            image_bytes=image_bytes,
             fast=fast,
         )
         self.clock = Clock()
@@ -150,6 +154,24 @@ class FakeStability:
     @retention.setter
     def retention(self, seconds: float) -> None:
         self._app.settings = replace(self._app.settings, retention=seconds)
+
+    @property
+    def video_bytes(self) -> int | None:
+        return self._app.settings.video_bytes
+
+    @video_bytes.setter
+    def video_bytes(self, size: int | None) -> None:
+        """Applies to results fetched from now on."""
+        self._app.settings = replace(self._app.settings, video_bytes=size)
+
+    @property
+    def image_bytes(self) -> int | None:
+        return self._app.settings.image_bytes
+
+    @image_bytes.setter
+    def image_bytes(self, size: int | None) -> None:
+        """Applies to pictures painted from now on (with `fast`, sizes already painted keep their bytes)."""
+        self._app.settings = replace(self._app.settings, image_bytes=size)
 
     @property
     def moderation_word(self) -> str | None:

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import io
 import struct
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -214,6 +215,26 @@ def upscale(image: Image, size: tuple[int, int], generated: Image, creativity: f
 
     resized = image.convert("RGB").resize(size, Image.Resampling.BILINEAR)
     return Image.blend(resized, generated.resize(size), creativity / 2)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Ancillary (lowercase 1st letter), private (2nd), reserved bit clear (3rd), safe to copy (4th): every decoder
+# skips it, so a padded PNG decodes to the same picture.
+_PAD_CHUNK = b"paDd"
+
+
+def pad_png(data: bytes, size: int | None) -> bytes:
+    """A PNG padded to exactly `size` bytes with a private chunk before IEND (unchanged if already as large).
+
+    Rendered pictures compress to a few KiB; padding gives realistic response sizes without the cost of
+    encoding noise.
+    """
+    padding = (size or 0) - len(data) - 12
+    if padding < 0 or not data.startswith(PNG_SIGNATURE) or data[-8:-4] != b"IEND":
+        return data
+    payload = bytes(padding)
+    chunk = struct.pack(">I", padding) + _PAD_CHUNK + payload + struct.pack(">I", zlib.crc32(_PAD_CHUNK + payload))
+    return data[:-12] + chunk + data[-12:]
 
 
 # ------------------------------------------------------------------------------------------------ bodies

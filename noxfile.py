@@ -56,3 +56,11 @@ def tests(session: nox.Session) -> None:
     """The test suite (pytest arguments pass through: nox -s tests -- -k fake)."""
     session.install("-e", ".[tests]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """The benchmark suite against the fake server (not a default session; arguments pass through:
+    nox -s bench -- --quick, -- --only concurrency). See docs/benchmarks.md."""
+    session.install("-e", ".[tests]")
+    session.run("python", "benchmarks/run.py", *session.posargs)

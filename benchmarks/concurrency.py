@@ -1,0 +1,167 @@
+"""Benchmark 6: many jobs on one ``AsyncStability``, and many threads on one ``Stability``.
+
+Jobs: one image-to-video job alone, then N at once with ``asyncio.gather``, in alternating rounds, each on a
+fresh client (so each starts with an empty pool). A job's wall time runs from the start call to its result;
+the ratio is N jobs' total over one job's. The fake counts the TCP connections it accepted and the result
+requests (polls) it answered, reset before each measurement. Threads: T threads share one sync client and
+make C text-to-image calls each; every exception is counted as an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import math
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._common import FakeServer, Result, Target, write_png
+
+RATIO_LIMIT = 1.5
+VIDEO_IMAGE = (768, 768)
+
+
+@dataclass(frozen=True)
+class ConcurrencyConfig:
+    jobs: int = 200
+    job_duration: float = 1.0
+    poll_interval: float = 0.2
+    rounds: int = 3
+    threads: int = 16
+    calls_per_thread: int = 50
+
+
+@dataclass
+class JobsRun:
+    wall: float
+    errors: int
+    connections: int
+    polls_max: int
+    polls_mean: float
+    server_polls: int
+
+
+async def _one_job(client: object, image: Path, interval: float) -> int:
+    from stability import AsyncStability, JobStatus
+
+    assert isinstance(client, AsyncStability)
+    polls = 0
+
+    def progress(status: JobStatus) -> None:
+        nonlocal polls
+        polls = status.polls
+
+    job = await client.image_to_video(image)
+    await job.wait(poll_interval=interval, timeout=120, on_progress=progress)
+    return polls
+
+
+async def _jobs(fake: FakeServer, image: Path, count: int, interval: float) -> JobsRun:
+    from stability import AsyncStability
+
+    fake.reset()
+    async with AsyncStability(api_key=fake.api_key, base_url=fake.base_url, timeout=120) as client:
+        start = time.perf_counter()
+        outcomes = await asyncio.gather(
+            *(_one_job(client, image, interval) for _ in range(count)), return_exceptions=True
+        )
+        wall = time.perf_counter() - start
+    stats = fake.stats()
+    polls = [outcome for outcome in outcomes if isinstance(outcome, int)]
+    return JobsRun(
+        wall=wall,
+        errors=count - len(polls),
+        connections=stats["connections_opened"],
+        polls_max=max(polls, default=0),
+        polls_mean=sum(polls) / len(polls) if polls else 0.0,
+        server_polls=stats["counts"]["get_image_to_video_result"],
+    )
+
+
+def jobs(fake: FakeServer, config: ConcurrencyConfig, workdir: Path) -> Result:
+    """N concurrent image-to-video jobs against one alone."""
+    from stability._transport import LIMITS
+
+    title = (
+        f"6a. concurrency: {config.jobs} image-to-video jobs on one AsyncStability "
+        f"(job {config.job_duration:g} s, poll every {config.poll_interval:g} s)"
+    )
+    result = Result("concurrency_jobs", title)
+    image = write_png(workdir / "video-input.png", *VIDEO_IMAGE)
+    fake.configure(job_duration=config.job_duration)
+    try:
+        asyncio.run(_jobs(fake, image, 1, config.poll_interval))  # warm-up: imports, the fake's paths
+        single: list[JobsRun] = []
+        many: list[JobsRun] = []
+        for _ in range(config.rounds):
+            single.append(asyncio.run(_jobs(fake, image, 1, config.poll_interval)))
+            many.append(asyncio.run(_jobs(fake, image, config.jobs, config.poll_interval)))
+    finally:
+        fake.configure(job_duration=0.0)
+        fake.reset()
+    result.figure("one job: wall time", "s", [run.wall for run in single])
+    result.figure(f"{config.jobs} jobs: total wall time", "s", [run.wall for run in many])
+    ratio = result.figure("total / one job", "x", [m.wall / s.wall for m, s in zip(many, single, strict=True)])
+    connections = result.figure("TCP connections opened", "count", [float(run.connections) for run in many])
+    errors = result.figure("errors", "count", [float(run.errors) for run in many])
+    polls = result.figure("polls per job, max (client)", "count", [float(run.polls_max) for run in many])
+    result.figure("polls per job, mean (client)", "count", [run.polls_mean for run in many])
+    result.figure("polls per job, mean (server count)", "count", [run.server_polls / config.jobs for run in many])
+    pool = LIMITS.max_connections or 0
+    allowed_polls = math.ceil(config.job_duration / config.poll_interval) + 2
+    result.targets += [
+        Target("total / one job wall time", ratio.median, RATIO_LIMIT),
+        Target("TCP connections opened (worst round)", max(connections.values), pool),
+        Target("errors (all rounds)", sum(errors.values), 0),
+        Target("polls per job (worst job, worst round)", max(polls.values), allowed_polls),
+    ]
+    return result
+
+
+def _thread_work(client: object, barrier: threading.Barrier, calls: int, errors: list[BaseException]) -> None:
+    from stability import Stability
+
+    assert isinstance(client, Stability)
+    barrier.wait()  # all threads start together, so they really contend for the pool
+    for _ in range(calls):
+        try:
+            client.text_to_image("a lighthouse at dawn", width=512, height=512, seed=7)
+        except Exception as exc:  # counted: the benchmark reports errors, whatever they are
+            errors.append(exc)
+
+
+def threads(fake: FakeServer, config: ConcurrencyConfig) -> Result:
+    """T threads sharing one sync ``Stability``."""
+    from stability import Stability
+
+    total = config.threads * config.calls_per_thread
+    title = f"6b. concurrency: {config.threads} threads x {config.calls_per_thread} text-to-image on one Stability"
+    result = Result("concurrency_threads", title)
+    walls: list[float] = []
+    error_counts: list[float] = []
+    connections: list[float] = []
+    for _ in range(config.rounds):
+        fake.reset()
+        errors: list[BaseException] = []
+        barrier = threading.Barrier(config.threads)
+        with Stability(api_key=fake.api_key, base_url=fake.base_url, timeout=120) as client:
+            work = functools.partial(_thread_work, client, barrier, config.calls_per_thread, errors)
+            workers = [threading.Thread(target=work) for _ in range(config.threads)]
+            start = time.perf_counter()
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            walls.append(time.perf_counter() - start)
+        stats = fake.stats()
+        served = stats["counts"]["text_to_image"]
+        error_counts.append(float(len(errors) + max(0, total - len(errors) - served)))
+        connections.append(float(stats["connections_opened"]))
+    result.figure("total wall time", "s", walls)
+    result.figure("calls per second", "count", [round(total / wall, 1) for wall in walls])
+    result.figure("TCP connections opened", "count", connections)
+    errors_fig = result.figure("errors", "count", error_counts)
+    result.targets.append(Target("errors (all rounds)", sum(errors_fig.values), 0))
+    return result

@@ -1,0 +1,46 @@
+"""``import stability`` stays cheap: no generated model or endpoint module loads until a call needs one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+GENERATED = ("stability_api.models", "stability_api.api")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = textwrap.dedent(code) + textwrap.dedent(f"""
+        import sys
+        print("\\n".join(m for m in sorted(sys.modules) if m.startswith({GENERATED!r})))
+    """)
+    done = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    return done.stdout.split()
+
+
+def test_import_stability_loads_no_generated_module() -> None:
+    assert _loaded_after("import stability") == []
+
+
+def test_making_a_client_loads_no_generated_module() -> None:
+    code = """
+        from stability import AsyncStability, Stability
+        Stability(api_key="sk-test").close()
+        AsyncStability(api_key="sk-test")
+    """
+    assert _loaded_after(code) == []
+
+
+def test_a_call_loads_what_it_uses() -> None:
+    code = """
+        from stability import Stability
+        from stability.testing import FakeStability
+
+        fake = FakeStability()
+        with Stability(api_key=fake.api_key, transport=fake.transport()) as client:
+            client.text_to_image("a lighthouse")
+    """
+    loaded = _loaded_after(code)
+    assert "stability_api.api.v1alpha.text_to_image" in loaded
+    assert "stability_api.models.text_to_image_request" in loaded
+    assert "stability_api.api.v2alpha.inpaint" not in loaded

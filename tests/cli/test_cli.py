@@ -1,0 +1,394 @@
+"""`stability COMMAND`: every subcommand over loopback, its JSON, its files, its exit codes and its help."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from stability._cli import ExitCode, build_parser
+from stability.testing import FakeStability, Fault
+
+from .conftest import SCRIPT, Cli, Run, check_run
+
+POLL = ("--poll-interval", "0.1")
+
+
+def decoded(path: Path) -> str:
+    """The format Pillow finds in the file (it must decode)."""
+    return picture(path)[0]
+
+
+def picture(path: Path) -> tuple[str, tuple[int, int]]:
+    with Image.open(path) as image:
+        image.load()
+        return str(image.format), image.size
+
+
+def is_mp4(path: Path) -> bool:
+    data = path.read_bytes()
+    return len(data) > 16 and data[4:8] == b"ftyp"
+
+
+OPERATIONS: dict[str, tuple[list[str], str]] = {
+    "text-to-image": (["text-to-image", "a lighthouse", "--seed", "42", "--width", "576"], "PNG"),
+    "image-to-image": (
+        ["image-to-image", "watercolour", "--image", "photo.png", "--step-schedule-start", "0.6"],
+        "PNG",
+    ),
+    "masking": (["masking", "a red door", "--image", "photo.png", "--mask", "mask.png"], "PNG"),
+    "inpaint-search": (["inpaint", "a boat", "--image", "photo.png", "--search-prompt", "sea"], "PNG"),
+    "inpaint-mask": (
+        ["inpaint", "a sky", "--image", "photo.png", "--mask", "mask.png", "--output-format", "webp"],
+        "WEBP",
+    ),
+    "upscale": (["upscale", "sharper", "--image", "photo.png", "--output-format", "jpeg", *POLL], "JPEG"),
+    "image-to-video": (["image-to-video", "--image", "frame.png", "--motion-bucket-id", "100", *POLL], "MP4"),
+}
+
+
+@pytest.mark.parametrize("name", OPERATIONS)
+def test_each_operation_writes_its_file_and_one_json_object(cli: Cli, name: str) -> None:
+    args, expected = OPERATIONS[name]
+    run = cli(*args, "--json")
+    assert run.code == 0, run.err
+    data = run.json()
+    assert data["operation"] == args[0]
+    (output,) = data["outputs"]
+    path = cli.cwd / output["path"]
+    assert path.stat().st_size == output["bytes"] > 0
+    assert output["finish_reason"] == "SUCCESS" and isinstance(output["seed"], int)
+    if expected == "MP4":
+        assert is_mp4(path) and path.suffix == ".mp4"
+    else:
+        assert picture(path) == (expected, (output["width"], output["height"]))
+    if "job" in data:
+        assert len(data["job"]["id"]) == 64
+    assert run.err == ""  # --json and not a terminal: nothing on stderr
+
+
+def test_human_output_says_where_it_wrote_the_seed_and_the_finish_reason(cli: Cli) -> None:
+    run = cli("text-to-image", "a lighthouse", "--seed", "42", "-o", "lighthouse")
+    assert run.code == 0, run.err
+    assert run.out.startswith("wrote lighthouse.png  (png 512x512, ")
+    assert "seed 42" in run.out and "finish SUCCESS" in run.out
+    assert decoded(cli.cwd / "lighthouse.png") == "PNG"
+
+
+def test_samples_become_numbered_files(cli: Cli) -> None:
+    run = cli("text-to-image", "a castle", "--samples", "3", "-o", "castle.png", "--json")
+    assert [Path(o["path"]).name for o in run.json()["outputs"]] == ["castle-1.png", "castle-2.png", "castle-3.png"]
+    assert all(decoded(cli.cwd / f"castle-{i}.png") == "PNG" for i in (1, 2, 3))
+
+
+def test_output_extension_picks_the_v2_format(cli: Cli) -> None:
+    run = cli("inpaint", "a sky", "--image", "photo.png", "--mask", "mask.png", "-o", "sky.jpg", "--json")
+    assert run.json()["outputs"][0]["format"] == "jpeg"
+    assert decoded(cli.cwd / "sky.jpg") == "JPEG"
+
+
+def test_an_existing_output_is_never_replaced_without_force_and_nothing_is_paid(cli: Cli) -> None:
+    target = cli.cwd / "mine.png"
+    target.write_bytes(b"precious")
+    run = cli("text-to-image", "a lighthouse", "-o", "mine.png")
+    assert run.code == ExitCode.USAGE
+    assert "already exists; pass --force" in run.err
+    assert target.read_bytes() == b"precious"
+    assert cli.fake.count("text_to_image") == 0
+    run = cli("upscale", "x", "--image", "photo.png", "-o", "mine.png")
+    assert run.code == ExitCode.USAGE and cli.fake.count("upscale") == 0
+    run = cli("text-to-image", "a lighthouse", "-o", "mine.png", "--force")
+    assert run.code == 0 and decoded(target) == "PNG"
+
+
+def test_default_names_never_replace_a_file(cli: Cli) -> None:
+    first = cli("text-to-image", "a", "--seed", "7", "--json").json()["outputs"][0]["path"]
+    second = cli("text-to-image", "a", "--seed", "7", "--json").json()["outputs"][0]["path"]
+    assert (first, second) == ("text-to-image-7.png", "text-to-image-7-2.png")
+
+
+def test_engines_balance_and_account(cli: Cli) -> None:
+    engines = cli("engines", "--json").json()["engines"]
+    assert {"id", "name", "description", "type"} <= set(engines[0])
+    assert "stable-diffusion-512-v2-1" in cli("engines").out
+    assert cli("balance", "--json").json() == {"credits": cli.fake.balance()}
+    assert "credits" in cli("balance").out
+    account = cli("account", "--json").json()
+    assert account["email"] and account["organizations"][0]["is_default"] is True
+    assert account["email"] in cli("account").out
+
+
+def test_no_wait_prints_the_id_and_result_resumes(cli: Cli) -> None:
+    started = cli("upscale", "sharper", "--image", "photo.png", "--no-wait", "--json").json()
+    job_id = started["job"]["id"]
+    assert started["job"]["kind"] == "upscale" and "outputs" not in started
+    human = cli("image-to-video", "--image", "frame.png", "--no-wait")
+    assert "stability result image-to-video" in human.out
+    run = cli("result", "upscale", job_id, "-o", "later.png", *POLL, "--json")
+    assert run.code == 0, run.err
+    assert run.json()["job"]["id"] == job_id and decoded(cli.cwd / "later.png") == "PNG"
+    video_id = human.out.split("started: ")[1].split()[0]
+    run = cli("result", "image-to-video", video_id, *POLL)
+    assert run.code == 0 and is_mp4(cli.cwd / f"image-to-video-{video_id[:12]}.mp4")
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+Setup = Callable[[FakeStability], None]
+
+
+def _nothing(fake: FakeStability) -> None:
+    pass
+
+
+# name: (setup, args, exit code, text in the error line)
+ERRORS: dict[str, tuple[Setup, list[str], ExitCode, str]] = {
+    "missing argument": (_nothing, ["text-to-image"], ExitCode.USAGE, "PROMPT"),
+    "not a number": (_nothing, ["text-to-image", "a", "--steps", "many"], ExitCode.USAGE, "--steps"),
+    "insecure base url": (
+        _nothing,
+        ["balance", "--base-url", "http://example.com"],
+        ExitCode.USAGE,
+        "plain http",
+    ),
+    "limit": (_nothing, ["text-to-image", "a", "--cfg-scale", "99"], ExitCode.VALIDATION, "--cfg-scale 99.0: must be"),
+    "size rule": (_nothing, ["text-to-image", "a", "--width", "600"], ExitCode.VALIDATION, "--width 600"),
+    "missing file": (_nothing, ["upscale", "a", "--image", "nope.png"], ExitCode.VALIDATION, "--image"),
+    "not an image": (_nothing, ["image-to-video", "--image", "notes.png"], ExitCode.VALIDATION, "--image"),
+    "bad job id": (_nothing, ["result", "upscale", "abc"], ExitCode.VALIDATION, "ID abc"),
+    "unknown job": (_nothing, ["result", "upscale", "a" * 64], ExitCode.NOT_FOUND, "generation_not_found"),
+    "unknown engine": (_nothing, ["text-to-image", "a", "--engine", "nope"], ExitCode.NOT_FOUND, "404"),
+    "rate limited": (
+        lambda f: f.inject("get_balance", Fault.rate_limited("0"), times=5),
+        ["balance", "--max-retries", "1"],
+        ExitCode.RATE_LIMITED,
+        "429 rate_limited",
+    ),
+    "server error": (
+        lambda f: f.inject("text_to_image", Fault.status(500)),
+        ["text-to-image", "a"],
+        ExitCode.SERVER,
+        "error id",
+    ),
+    "html error page": (
+        lambda f: f.inject("get_account", Fault.html_error(502), times=5),
+        ["account", "--max-retries", "0"],
+        ExitCode.SERVER,
+        "502",
+    ),
+    "dropped": (
+        lambda f: f.inject("inpaint", Fault.drop_after_request()),
+        ["inpaint", "a", "--image", "photo.png", "--mask", "mask.png"],
+        ExitCode.NETWORK,
+        "",
+    ),
+    "timeout": (
+        lambda f: f.inject("get_balance", Fault.delay(3), times=3),
+        ["balance", "--timeout", "0.3", "--max-retries", "0"],
+        ExitCode.NETWORK,
+        "",
+    ),
+    "moderated": (
+        _nothing,
+        ["inpaint", "something forbidden", "--image", "photo.png", "--mask", "mask.png"],
+        ExitCode.CONTENT,
+        "content_moderation",
+    ),
+}
+
+
+@pytest.mark.parametrize("json_mode", [False, True], ids=["text", "json"])
+@pytest.mark.parametrize("name", ERRORS)
+def test_errors_are_one_line_with_a_distinct_exit_code(cli: Cli, name: str, json_mode: bool) -> None:
+    setup, args, code, text = ERRORS[name]
+    (cli.cwd / "notes.png").write_text("not an image")
+    setup(cli.fake)
+    run = cli(*args, *(["--json"] if json_mode else []))
+    assert run.code == code, (run.code, run.err)
+    last = run.err.splitlines()[-1]
+    assert text in last, run.err
+    if code != ExitCode.USAGE or "--base-url" in args:
+        assert len(run.err.splitlines()) == 1, run.err
+    if json_mode and code != ExitCode.USAGE:
+        assert run.json()["error"]["exit_code"] == code
+    elif code != ExitCode.USAGE:
+        assert run.out == ""
+
+
+def test_a_wrong_key_is_auth_and_is_not_printed(cli: Cli) -> None:
+    wrong = "sk-" + "w" * 48
+    run = cli("balance", env=cli.env(STABILITY_API_KEY=wrong))
+    assert run.code == ExitCode.AUTH
+    assert "401" in run.err and wrong not in run.out + run.err
+
+
+def test_a_missing_key_is_one_line_that_says_how_to_set_it(cli: Cli) -> None:
+    run = cli("text-to-image", "a", env=cli.env(STABILITY_API_KEY=None))
+    assert run.code == ExitCode.AUTH
+    assert run.err.count("\n") == 1 and "export STABILITY_API_KEY=" in run.err
+    assert cli.fake.count() == 0
+
+
+def test_unreachable_server_is_a_network_error(cli: Cli) -> None:
+    run = cli("engines", "--base-url", f"http://127.0.0.1:{_closed_port()}", "--max-retries", "0")
+    assert run.code == ExitCode.NETWORK
+
+
+def test_job_deadline_exits_9_with_the_resume_command(cli: Cli) -> None:
+    cli.fake.job_duration = 60
+    run = cli("upscale", "a", "--image", "photo.png", "--deadline", "0.5", *POLL)
+    assert run.code == ExitCode.JOB_DEADLINE
+    assert "stability result upscale " in run.err.splitlines()[-1]
+
+
+def test_fail_on_filtered_keeps_the_file_and_exits_10(cli: Cli) -> None:
+    run = cli("text-to-image", "forbidden fruit", "-o", "f.png", "--fail-on-filtered")
+    assert run.code == ExitCode.CONTENT
+    assert "CONTENT_FILTERED" in run.out and decoded(cli.cwd / "f.png") == "PNG"
+    assert cli("text-to-image", "forbidden fruit", "-o", "g.png").code == 0
+
+
+def test_debug_shows_the_traceback_but_never_the_key(cli: Cli) -> None:
+    cli.fake.inject("get_balance", Fault.status(503), times=5)
+    run = cli("balance", "--debug", "--max-retries", "0")
+    assert run.code == ExitCode.SERVER
+    assert "Traceback" in run.err and "ServerError" in run.err
+
+
+def test_interrupting_a_wait_exits_130_and_says_how_to_resume(cli: Cli) -> None:
+    cli.fake.job_duration = 60
+    with subprocess.Popen(
+        [str(SCRIPT), "upscale", "a", "--image", "photo.png", *POLL],
+        cwd=cli.cwd,
+        env=cli.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stderr is not None
+        first = process.stderr.readline()  # the job has started once this line is out
+        assert "started" in first
+        process.send_signal(signal.SIGINT)
+        out, rest = process.communicate(timeout=30)
+    run = Run(process.returncode, out, first + rest)
+    check_run(run, [], cli.fake.api_key)
+    assert run.code == ExitCode.INTERRUPTED
+    assert "stability result upscale" in run.err.splitlines()[-1]
+
+
+def test_progress_is_live_on_a_terminal_and_silent_in_a_pipe(cli: Cli) -> None:
+    import pty
+
+    cli.fake.job_duration = 1.0
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [str(SCRIPT), "image-to-video", "--image", "frame.png", "-o", "tty.mp4", "--poll-interval", "0.2"],
+        cwd=cli.cwd,
+        env=cli.env(),
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    ) as process:
+        os.close(follower)
+        screen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the pty's other end closed: the process has exited
+                break
+            if not chunk:
+                break
+            screen += chunk
+        os.close(leader)
+        assert process.wait(timeout=30) == 0
+    text = screen.decode()
+    assert cli.fake.api_key not in text
+    redraws = text.count("\r\x1b[K")
+    assert redraws >= 5, text  # redrawn while waiting, not once per poll
+    assert "in-progress" in text and "polls" in text and "s  " in text
+    assert "done in" in text and text.endswith("\n")
+    assert is_mp4(cli.cwd / "tty.mp4")
+
+    piped = cli("image-to-video", "--image", "frame.png", "-o", "pipe.mp4", "--poll-interval", "0.2")
+    assert piped.code == 0
+    assert "\r" not in piped.err and "\x1b" not in piped.err
+    assert len(piped.err.splitlines()) == 1  # only the plain "job started; resume with" line
+
+
+def test_every_subcommand_help_lists_every_option_with_its_default(cli: Cli) -> None:
+    parser = build_parser()
+    top = cli("--help")
+    assert top.code == 0 and "exit codes:" in top.out and "STABILITY_API_KEY" in top.out
+    subparsers = next(a for a in parser._actions if a.dest == "command").choices  # type: ignore[union-attr]
+    assert set(subparsers) == {
+        "text-to-image", "image-to-image", "masking", "inpaint", "upscale", "image-to-video", "result",
+        "engines", "balance", "account", "fake-server", "demo",
+    }  # fmt: skip
+    for name, sub in subparsers.items():
+        if name == "fake-server":
+            continue
+        shown = cli(name, "--help")
+        assert shown.code == 0 and "exit codes:" in shown.out
+        flat = " ".join(shown.out.split())
+        for action in sub._actions:
+            if not action.option_strings or action.dest == "help":
+                continue
+            assert action.option_strings[-1] in shown.out, (name, action.option_strings)
+            assert action.help and " ".join(action.help.split()) in flat
+            takes_value = action.nargs != 0
+            if takes_value and action.dest not in ("output", "image", "mask", "negative_prompt", "search_prompt"):
+                assert "default" in action.help, (name, action.dest, action.help)
+            if action.type in (int, float) and action.dest not in ("timeout", "max_retries", "poll_interval",
+                                                                   "deadline", "job_duration"):  # fmt: skip
+                assert "between" in action.help, (name, action.dest, action.help)
+    assert "--port" in cli("fake-server", "--help").out
+
+
+def test_fake_server_subcommand_serves_until_terminated(cli: Cli) -> None:
+    with subprocess.Popen(
+        [str(SCRIPT), "fake-server", "--port", "0", "--json"],
+        env=cli.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        served = json.loads(process.stdout.readline())
+        try:
+            env = cli.env(STABILITY_API_KEY=served["api_key"], STABILITY_BASE_URL=served["base_url"])
+            run = cli("balance", "--json", env=env)
+            assert run.code == 0 and run.json() == {"credits": 1000.0}
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0
+
+
+def test_demo_runs_every_operation_with_no_key_and_writes_decodable_files(cli: Cli) -> None:
+    env = cli.env(STABILITY_API_KEY=None, STABILITY_BASE_URL=None)
+    run = cli("demo", "--output-dir", "out", "--job-duration", "0.5", env=env, timeout=120)
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[0].split() == ["operation", "output", "size", "seed", "finish", "reason", "time"]
+    operations = {line.split()[0] for line in lines[2:] if line and not line[0].isdigit()}
+    assert {"text-to-image", "image-to-image", "masking", "inpaint", "upscale", "image-to-video"} <= operations
+    assert {"engines", "account", "balance"} <= operations
+    folder = cli.cwd / "out"
+    assert {decoded(p) for p in folder.glob("*.png")} == {"PNG"} and len(list(folder.glob("*.png"))) == 3
+    assert decoded(folder / "inpaint.jpg") == "JPEG"
+    assert decoded(folder / "upscale.webp") == "WEBP"
+    assert is_mp4(folder / "image-to-video.mp4")
+    assert "Traceback" not in run.err
+    again = cli("demo", "--output-dir", "out", "--job-duration", "0.2", "--json", env=env, timeout=120)
+    assert again.code == 0
+    data = again.json()
+    assert len(data["results"]) == 9 and data["credits_spent"] > 0

@@ -26,10 +26,45 @@ def test_readme_block_runs(index: int, tmp_path: Path) -> None:
     (tmp_path / "photo.png").write_bytes(png(512, 512))
     (tmp_path / "mask.png").write_bytes(png(512, 512))
     (tmp_path / "frame-768.png").write_bytes(png(768, 768))
+    block = BLOCKS[index]
+    if "def test_" in block:  # a block that shows tests is run by pytest, as its reader would run it
+        (tmp_path / "test_readme_block.py").write_text(block)
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_readme_block.py"]
+    else:
+        command = [sys.executable, "-c", block]
     with FakeStability() as fake:
         env = {"STABILITY_API_KEY": fake.api_key, "STABILITY_BASE_URL": fake.base_url, "PATH": "/usr/bin:/bin"}
-        done = subprocess.run(
-            [sys.executable, "-c", BLOCKS[index]], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
-        )
-    assert done.returncode == 0, done.stderr
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    if "def test_" in block:
+        assert f"{block.count('def test_')} passed" in done.stdout, done.stdout
     assert fake.api_key not in done.stdout + done.stderr
+
+
+def _console_block(heading: str, index: int) -> str:
+    section = README.read_text().split(heading, 1)[1]
+    return re.findall(r"```console\n(.*?)```", section, re.DOTALL)[index].strip()
+
+
+def test_readme_starts_with_the_commands_a_new_user_types() -> None:
+    heading = "## Try it, then test it (a fresh machine with only Python and pip)"
+    assert README.read_text().index(heading) < README.read_text().index("## Install")
+    assert _console_block(heading, 0) == 'python -m pip install ".[testing]" && python -m stability demo'
+    assert _console_block(heading, 1) == "python -m pip install nox && nox"
+    ci = (README.parent / ".ci" / "run").read_text()
+    assert "\npython -m pip install nox && nox\n" in ci  # CI runs the README's test command verbatim
+
+
+def test_readme_demo_command_runs_with_no_key(tmp_path: Path) -> None:
+    demo = _console_block("## Try it", 0).split(" && ", 1)[1].split()
+    assert demo[0] == "python"
+    env = {"PATH": "/usr/bin:/bin"}  # no key, no base URL: the demo needs neither
+    done = subprocess.run(
+        [sys.executable, *demo[1:], "--job-duration", "0.2"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    outputs = sorted(p.name for p in (tmp_path / "stability-demo").iterdir())
+    assert outputs == [
+        "image-to-image.png", "image-to-video.mp4", "inpaint.jpg", "masking.png", "text-to-image.png", "upscale.webp"
+    ]  # fmt: skip

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from stability._cli import ExitCode, build_parser
+from stability._cli import ExitCode
+from stability._cli_parser import EXIT_CODES, build_parser
 from stability.testing import FakeStability, Fault
 
 from .conftest import SCRIPT, Cli, Run, check_run
@@ -352,6 +353,11 @@ def test_every_subcommand_help_lists_every_option_with_its_default(cli: Cli) -> 
                                                                    "deadline", "job_duration"):  # fmt: skip
                 assert "between" in action.help, (name, action.dest, action.help)
     assert "--port" in cli("fake-server", "--help").out
+
+
+def test_the_help_documents_every_exit_code() -> None:
+    documented = {int(line.split()[0]) for line in EXIT_CODES.splitlines()[1:]}
+    assert documented == {int(code) for code in ExitCode}
 
 
 def test_fake_server_subcommand_serves_until_terminated(cli: Cli) -> None:

@@ -398,3 +398,41 @@ def test_demo_runs_every_operation_with_no_key_and_writes_decodable_files(cli: C
     assert again.code == 0
     data = again.json()
     assert len(data["results"]) == 9 and data["credits_spent"] > 0
+
+
+FAULTS: dict[str, Callable[[], Fault]] = {
+    "500": lambda: Fault.status(500),
+    "502": lambda: Fault.status(502),
+    "503": lambda: Fault.status(503),
+    "504": lambda: Fault.status(504),
+    "520": lambda: Fault.status(520),
+    "429": lambda: Fault.rate_limited(),
+    "429 retry-after": lambda: Fault.rate_limited("0"),
+    "slow": lambda: Fault.delay(2.0),
+    "drop before": Fault.drop_before_request,
+    "drop after": Fault.drop_after_request,
+    "truncated": Fault.truncated_body,
+    "wrong content type": lambda: Fault.wrong_content_type("text/plain"),
+    "html": lambda: Fault.html_error(502),
+    "malformed json": lambda: Fault.malformed_json(500),
+    "empty body": lambda: Fault.empty_body(500),
+    "not found": Fault.not_found,
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize(
+    "args",
+    [["balance", "--json"], ["text-to-image", "a", "--json", "--debug"], ["inpaint", "a", "--image", "photo.png"]],
+    ids=["get", "post-debug", "multipart"],
+)
+def test_no_fault_prints_the_key_or_an_unexplained_traceback(cli: Cli, fault: str, args: list[str]) -> None:
+    operation = {"balance": "get_balance", "text-to-image": "text_to_image", "inpaint": "inpaint"}[args[0]]
+    cli.fake.inject(operation, FAULTS[fault](), times=10)
+    run = cli(*args, "--max-retries", "1", "--timeout", "0.5", *(["--mask", "mask.png"] if "inpaint" in args else []))
+    # check_run has already searched stdout and stderr for the key and (without --debug) for a traceback.
+    assert run.code in {0, *(int(c) for c in ExitCode)}
+    if run.code != 0:
+        assert "error: unexpected " not in run.err, run.err  # every failure is a typed, explained error
+        if "--json" in args:
+            assert run.json()["error"]["exit_code"] == run.code

@@ -5,6 +5,7 @@ Do not edit: change ``_async_client.py`` and run ``python scripts/unasync.py``.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from ._files import atomic_write, check_destination
 from ._flow import Operation, call_flow
 from ._polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult
+from ._retry import retry_delay
 from ._transport import SyncDriver
 from ._validation import Prompt
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R", ImageResult, VideoResult)
+logger = logging.getLogger("stability")
 
 
 class Stability:
@@ -585,17 +588,29 @@ class Job(Generic[R]):
         destination = check_destination(path, overwrite=overwrite)
         if self._result is not None:
             return self._result.save(destination, overwrite=overwrite)
-        flow = self._flow(
-            stream=True, timeout=timeout, poll_interval=poll_interval, backoff=1.0, on_progress=on_progress
-        )
-        answer = self._client._driver.run(flow, self._client._options)
-        response: httpx.Response = answer.stream
-        try:
-            return atomic_write(destination, response.iter_bytes(), overwrite=overwrite)
-        except (httpx.HTTPError, httpx.StreamError) as exc:
-            raise APIConnectionError(f"the {self.kind} download broke off: {type(exc).__name__}: {exc}") from exc
-        finally:
-            response.close()
+        # A download that breaks off is a failed read: fetched again like any GET, up to max_retries times.
+        policy = self._client._options.retry
+        attempt = 0
+        while True:
+            attempt += 1
+            flow = self._flow(
+                stream=True, timeout=timeout, poll_interval=poll_interval, backoff=1.0, on_progress=on_progress
+            )
+            answer = self._client._driver.run(flow, self._client._options)
+            response: httpx.Response = answer.stream
+            try:
+                return atomic_write(destination, response.iter_bytes(), overwrite=overwrite)
+            except (httpx.HTTPError, httpx.StreamError) as exc:
+                broken: Exception = exc
+            finally:
+                response.close()
+            message = f"the {self.kind} download broke off: {type(broken).__name__}: {broken}"
+            delay = retry_delay(policy, charged=False, attempt=attempt, failure="sent")
+            if delay is None:
+                tries = f" after {attempt} attempts" if attempt > 1 else ""
+                raise APIConnectionError(message + tries, attempts=attempt) from broken
+            logger.info("%s download attempt %d failed (%s); retrying in %.2fs", self.kind, attempt, message, delay)
+            self._client._driver._sleep(delay)
 
 
 class Jobs:

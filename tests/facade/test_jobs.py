@@ -116,9 +116,11 @@ def test_start_is_never_resent_after_it_may_have_been_processed(client: Any, fak
 
 def test_dropped_download_leaves_no_file(client: Any, fake: FakeStability, tmp_path: Path) -> None:
     job = client.image_to_video(png(576, 1024))
-    fake.inject("get_image_to_video_result", Fault.truncated_body())
-    with pytest.raises(stability.APIConnectionError):
+    # A broken download is fetched again like any read (max_retries=2): three breaks in a row raise.
+    fake.inject("get_image_to_video_result", Fault.truncated_body(), times=3)
+    with pytest.raises(stability.APIConnectionError) as caught:
         job.save(tmp_path / "clip.mp4", poll_interval=FAST)
+    assert caught.value.attempts == 3 and fake.count("get_image_to_video_result") == 3
     assert list(tmp_path.iterdir()) == []
 
 

@@ -9,9 +9,11 @@ the loop that opened them: a client reused across two ``asyncio.run()`` calls wo
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import httpx
@@ -49,6 +51,45 @@ def request_args(send: Send, options: Options) -> dict[str, Any]:
     return kwargs
 
 
+def _pool_timeout(options: Options) -> httpx.PoolTimeout:
+    return httpx.PoolTimeout(f"no connection free within {options.timeout.pool} s")
+
+
+# Requests beyond the pool's size wait at a semaphore before they enter httpx. httpcore 1.0 rescans every
+# request it queues against every connection whenever a request starts or ends, and hands a freed connection
+# to every queued request at once (all but one retry), so 200 requests queued on a 100-connection pool cost
+# seconds of CPU and reopened connections (docs/benchmarks.md). The wait keeps the pool timeout.
+@contextlib.contextmanager
+def _gate(gate: threading.BoundedSemaphore | None, options: Options) -> Iterator[None]:
+    if gate is None:
+        yield
+        return
+    if not gate.acquire(timeout=options.timeout.pool):
+        raise _pool_timeout(options)
+    try:
+        yield
+    finally:
+        gate.release()
+
+
+@contextlib.asynccontextmanager
+async def _async_gate(gate: asyncio.Semaphore | None, options: Options) -> AsyncIterator[None]:
+    if gate is None:
+        yield
+        return
+    if gate.locked():
+        try:
+            await asyncio.wait_for(gate.acquire(), options.timeout.pool)
+        except TimeoutError:
+            raise _pool_timeout(options) from None
+    else:
+        await gate.acquire()
+    try:
+        yield
+    finally:
+        gate.release()
+
+
 def _user_agent() -> str:
     from ._version import __version__
 
@@ -68,6 +109,8 @@ class SyncDriver:
         self._owns = http_client is None
         self.transport = transport
         self.http = http_client or httpx.Client(transport=transport, limits=LIMITS, follow_redirects=False)
+        # Only our own pool's size is known; a given client keeps its own queueing.
+        self._gate = threading.BoundedSemaphore(LIMITS.max_connections or 100) if self._owns else None
         self._sleep = sleep
 
     def run(self, flow: Flow[T], options: Options) -> T:
@@ -87,13 +130,14 @@ class SyncDriver:
     def send(self, step: Send, options: Options) -> Answer | Failure:
         try:
             request = self.http.build_request(**request_args(step, options))
-            response = self.http.send(request, stream=step.stream)
-            if step.stream and response.status_code == 200:
-                return Answer(response.status_code, response.headers, b"", stream=response)
-            try:
-                response.read()
-            finally:
-                response.close()
+            with _gate(self._gate, options):
+                response = self.http.send(request, stream=step.stream)
+                if step.stream and response.status_code == 200:
+                    return Answer(response.status_code, response.headers, b"", stream=response)
+                try:
+                    response.read()
+                finally:
+                    response.close()
             return Answer(response.status_code, response.headers, response.content)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
             return failure_from(exc)
@@ -120,6 +164,9 @@ class AsyncDriver:
         self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
             weakref.WeakKeyDictionary()
         )
+        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
         self._sleep = sleep
 
     @property
@@ -131,7 +178,12 @@ class AsyncDriver:
         if client is None:
             client = httpx.AsyncClient(transport=self.transport, limits=LIMITS, follow_redirects=False)
             self._by_loop[loop] = client
+            self._gates[loop] = asyncio.Semaphore(LIMITS.max_connections or 100)
         return client
+
+    def _gate(self) -> asyncio.Semaphore | None:
+        """This loop's gate in front of our own pool (None for a client the user gave)."""
+        return None if self._given is not None else self._gates.get(asyncio.get_running_loop())
 
     async def run(self, flow: Flow[T], options: Options) -> T:
         outcome: Outcome = None
@@ -151,13 +203,14 @@ class AsyncDriver:
         try:
             http = self.http
             request = http.build_request(**request_args(step, options))
-            response = await http.send(request, stream=step.stream)
-            if step.stream and response.status_code == 200:
-                return Answer(response.status_code, response.headers, b"", stream=response)
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
+            async with _async_gate(self._gate(), options):
+                response = await http.send(request, stream=step.stream)
+                if step.stream and response.status_code == 200:
+                    return Answer(response.status_code, response.headers, b"", stream=response)
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
             return Answer(response.status_code, response.headers, response.content)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
             return failure_from(exc)
@@ -170,5 +223,7 @@ class AsyncDriver:
         except RuntimeError:
             loop = None
         client = self._by_loop.pop(loop, None) if loop is not None else None
+        if loop is not None:
+            self._gates.pop(loop, None)
         if client is not None:
             await client.aclose()

@@ -1,0 +1,60 @@
+"""The drivers' gate: requests beyond the pool's size wait in front of httpx, and the pool timeout still holds.
+
+Why the gate exists (httpcore 1.0 rescans its whole queue against every connection on each request) is in
+docs/benchmarks.md, benchmark 6.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+import stability
+from stability._transport import LIMITS
+from stability.testing import FakeStability
+
+TIMEOUT = httpx.Timeout(5.0, pool=0.05)
+
+
+def test_sync_gate_times_out_like_the_pool() -> None:
+    fake = FakeStability()
+    with stability.Stability(fake.api_key, transport=fake.transport(), timeout=TIMEOUT, max_retries=0) as client:
+        assert client.balance() > 0
+        gate = client._driver._gate
+        assert gate is not None
+        for _ in range(LIMITS.max_connections or 0):
+            gate.acquire()
+        with pytest.raises(stability.APITimeoutError, match="no connection free"):
+            client.balance()
+        gate.release()
+        assert client.balance() > 0
+
+
+def test_async_gate_times_out_like_the_pool_and_lets_many_through() -> None:
+    fake = FakeStability()
+
+    async def main() -> None:
+        client = stability.AsyncStability(fake.api_key, transport=fake.transport(), timeout=TIMEOUT, max_retries=0)
+        async with client:
+            results = await asyncio.gather(*(client.balance() for _ in range(250)))
+            assert len(results) == 250
+            gate = client._driver._gate()
+            assert gate is not None
+            for _ in range(LIMITS.max_connections or 0):
+                await gate.acquire()
+            with pytest.raises(stability.APITimeoutError, match="no connection free"):
+                await client.balance()
+            gate.release()
+            assert await client.balance() > 0
+
+    asyncio.run(main())
+
+
+def test_a_given_client_is_not_gated() -> None:
+    fake = FakeStability()
+    with httpx.Client(transport=fake.transport()) as http:
+        client = stability.Stability(fake.api_key, http_client=http)
+        assert client._driver._gate is None
+        assert client.balance() > 0

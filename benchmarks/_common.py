@@ -116,7 +116,7 @@ def format_table(results: list[Result]) -> str:
         for target in result.targets:
             verdict = "PASS" if target.ok else "MISS"
             value, limit = f"{target.value:.3f}".rstrip("0").rstrip("."), f"{target.limit:g}"
-            lines.append(f"  target: {target.name:<38} {value:>10} <= {limit:<8} {verdict}")
+            lines.append(f"  target: {target.name:<38} {value:>10} <= {limit:<6} {verdict}")
         for note in result.notes:
             lines.append(f"  note: {note}")
         lines.append("")

@@ -98,8 +98,10 @@ def run(config: Config, only: Sequence[str], echo: Callable[[str], None] = print
                 fake.reset()
                 started = time.perf_counter()
                 made = steps[name]()
+                made[-1].notes.append(
+                    f"took {time.perf_counter() - started:.1f} s" + (" (6a and 6b)" if len(made) > 1 else "")
+                )
                 for result in made:
-                    result.notes.append(f"took {time.perf_counter() - started:.1f} s")
                     echo(format_table([result]))
                 results += made
     return results

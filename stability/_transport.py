@@ -9,11 +9,11 @@ the loop that opened them: a client reused across two ``asyncio.run()`` calls wo
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -59,37 +59,17 @@ def _pool_timeout(options: Options) -> httpx.PoolTimeout:
 # request it queues against every connection whenever a request starts or ends, and hands a freed connection
 # to every queued request at once (all but one retry), so 200 requests queued on a 100-connection pool cost
 # seconds of CPU and reopened connections (docs/benchmarks.md). The wait keeps the pool timeout.
-@contextlib.contextmanager
-def _gate(gate: threading.BoundedSemaphore | None, options: Options) -> Iterator[None]:
-    if gate is None:
-        yield
+async def _acquire(gate: asyncio.Semaphore, options: Options) -> None:
+    if not gate.locked():
+        await gate.acquire()  # free: no timer needed
         return
-    if not gate.acquire(timeout=options.timeout.pool):
-        raise _pool_timeout(options)
     try:
-        yield
-    finally:
-        gate.release()
+        await asyncio.wait_for(gate.acquire(), options.timeout.pool)
+    except TimeoutError:
+        raise _pool_timeout(options) from None
 
 
-@contextlib.asynccontextmanager
-async def _async_gate(gate: asyncio.Semaphore | None, options: Options) -> AsyncIterator[None]:
-    if gate is None:
-        yield
-        return
-    if gate.locked():
-        try:
-            await asyncio.wait_for(gate.acquire(), options.timeout.pool)
-        except TimeoutError:
-            raise _pool_timeout(options) from None
-    else:
-        await gate.acquire()
-    try:
-        yield
-    finally:
-        gate.release()
-
-
+@functools.cache
 def _user_agent() -> str:
     from ._version import __version__
 
@@ -130,7 +110,10 @@ class SyncDriver:
     def send(self, step: Send, options: Options) -> Answer | Failure:
         try:
             request = self.http.build_request(**request_args(step, options))
-            with _gate(self._gate, options):
+            gate = self._gate
+            if gate is not None and not gate.acquire(timeout=options.timeout.pool):
+                raise _pool_timeout(options)
+            try:
                 response = self.http.send(request, stream=step.stream)
                 if step.stream and response.status_code == 200:
                     return Answer(response.status_code, response.headers, b"", stream=response)
@@ -138,6 +121,9 @@ class SyncDriver:
                     response.read()
                 finally:
                     response.close()
+            finally:
+                if gate is not None:
+                    gate.release()
             return Answer(response.status_code, response.headers, response.content)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
             return failure_from(exc)
@@ -203,7 +189,10 @@ class AsyncDriver:
         try:
             http = self.http
             request = http.build_request(**request_args(step, options))
-            async with _async_gate(self._gate(), options):
+            gate = self._gate()
+            if gate is not None:
+                await _acquire(gate, options)
+            try:
                 response = await http.send(request, stream=step.stream)
                 if step.stream and response.status_code == 200:
                     return Answer(response.status_code, response.headers, b"", stream=response)
@@ -211,6 +200,9 @@ class AsyncDriver:
                     await response.aread()
                 finally:
                     await response.aclose()
+            finally:
+                if gate is not None:
+                    gate.release()
             return Answer(response.status_code, response.headers, response.content)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
             return failure_from(exc)

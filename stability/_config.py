@@ -81,6 +81,7 @@ class Options:
             raise_on_content_filtered=raise_on_content_filtered,
         )
         options.check_base_url()
+        options.check_headers()
         return options
 
     def replace(self, **changes: Any) -> Options:
@@ -92,6 +93,7 @@ class Options:
             changes["base_url"] = str(changes["base_url"]).rstrip("/")
         updated = replace(self, **changes)
         updated.check_base_url()
+        updated.check_headers()
         return updated
 
     def require_key(self) -> str:
@@ -102,6 +104,18 @@ class Options:
             )
         return self.api_key
 
+    def check_headers(self) -> None:
+        """The key and organization travel in headers: printable ASCII only (never echo the key itself)."""
+        if self.api_key is not None and not _header_safe(self.api_key):
+            raise ConfigurationError(
+                "The API key holds a character an HTTP header cannot carry (non-ASCII, a space or a control "
+                "character): check how it was copied."
+            )
+        if self.organization is not None and not _header_safe(self.organization, spaces=True):
+            raise ConfigurationError(
+                f"organization must be printable ASCII (an id such as 'org-123456'), got {self.organization!r}"
+            )
+
     def check_base_url(self) -> None:
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -111,6 +125,10 @@ class Options:
                 f"Refusing to send the API key over plain http to {parts.hostname}: use https, or pass "
                 "allow_insecure_http=True if this host is trusted."
             )
+
+
+def _header_safe(value: str, *, spaces: bool = False) -> bool:
+    return value.isascii() and value.isprintable() and (spaces or " " not in value)
 
 
 def is_loopback(host: str) -> bool:

@@ -504,5 +504,11 @@ def job_result(kind: str, job_id: str, *, stream: bool = False) -> Operation[Any
 
 
 def _engine(engine: Any) -> None:
-    if not isinstance(engine, str) or not engine.strip() or "/" in engine:
+    # The id becomes a path segment: no separators, no query or fragment, nothing a URL would have to escape.
+    if (
+        not isinstance(engine, str)
+        or not engine.strip()
+        or not (engine.isascii() and engine.isprintable())
+        or any(c in engine for c in "/?#% ")
+    ):
         raise ValidationError("engine", engine, "must be an engine id such as 'stable-diffusion-512-v2-1'")

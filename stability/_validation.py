@@ -44,6 +44,19 @@ def text(field: str, value: Any, max_chars: int, *, required: bool) -> None:
         raise ValidationError(field, value, "must not be empty")
     if len(value) > max_chars:
         raise ValidationError(field, f"<{len(value)} characters>", f"must be at most {max_chars} characters")
+    if not encodable(value):
+        raise ValidationError(
+            field, value, "must be valid Unicode text (it holds a lone surrogate, which UTF-8 cannot encode)"
+        )
+
+
+def encodable(value: str) -> bool:
+    """Whether ``value`` can be sent as UTF-8 (a lone surrogate, as from a bad decode, cannot)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def v1_prompts(prompt: Prompt, negative_prompt: str | None) -> list[tuple[str, float]]:

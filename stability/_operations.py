@@ -198,6 +198,7 @@ def image_to_image(
     _engine(engine)
     source = image_source(image, field="image")
     check.input_format(source, L.V1_INPUT_FORMATS)
+    check.v1_image_size(source)
     fields = _present(
         cfg_scale=cfg_scale, steps=steps, samples=samples, seed=seed, sampler=sampler,
         clip_guidance_preset=clip_guidance_preset, step_schedule_start=step_schedule_start,
@@ -245,6 +246,7 @@ def masked_image_to_image(
     _engine(engine)
     source = image_source(image, field="image")
     check.input_format(source, L.V1_INPUT_FORMATS)
+    check.v1_image_size(source)
     mask_src = image_source(mask, field="mask") if mask is not None else None
     if mask_source is None:
         mask_source = "MASK_IMAGE_WHITE" if mask_src is not None else "INIT_IMAGE_ALPHA"

@@ -100,6 +100,15 @@ def v1_size(width: Any, height: Any) -> None:
         raise ValidationError("width*height", f"{w}x{h}", f"must be at most {L.V1_MAX_PIXELS:,} pixels")
 
 
+def v1_image_size(source: ImageSource) -> None:
+    """A v1alpha input image sets the output size, so it obeys the output's rules (the API answers 400 otherwise)."""
+    width, height = source.info.width, source.info.height
+    step, side, most = L.V1_SIDE_MULTIPLE, int(L.V1_SIDE.high), L.V1_MAX_PIXELS
+    if width % step or height % step or max(width, height) > side or width * height > most:
+        rule = f"sides must be multiples of {step}, at most {side}, and at most {most:,} pixels in all (this image is {width}x{height})"
+        raise ValidationError(source.field, source.file_name, rule)
+
+
 def input_format(source: ImageSource, allowed: Sequence[str]) -> None:
     if source.info.format not in allowed:
         rule = "must be " + " or ".join(f.upper() for f in allowed) + f" (this file is {source.info.format.upper()})"

@@ -122,6 +122,8 @@ V1_COMMON = {
     "sampler": _enum(L.V1_SAMPLERS),
     "clip_guidance_preset": _enum(L.V1_CLIP_GUIDANCE_PRESETS),
 }
+# Sides not a multiple of 64, one past 2048, more than 1 megapixel, and the 100000 x 100000.
+V1_BAD_IMAGE_SIZES = [(500, 512), (512, 520), (2112, 64), (1088, 1024), (100_000, 100_000)]
 SIDES = _mostly(st.sampled_from([512, 576, 640, 768, 1024]), st.sampled_from([500, 520, 448, 1088, 2048, 2112]))
 
 
@@ -202,9 +204,13 @@ def test_image_to_image_and_masking_agree(checked: Any, operation: str) -> None:
     )
 
     @SETTINGS
-    @given(prompt=_text(L.V1_PROMPT_MAX_CHARS, required=True), kwargs=st.fixed_dictionaries({**V1_COMMON, **extra}))
-    def check(prompt: str, kwargs: dict[str, Any]) -> None:
-        picture = image(512, 512)
+    @given(
+        prompt=_text(L.V1_PROMPT_MAX_CHARS, required=True),
+        size=st.sampled_from([(512, 512), (640, 448), (1024, 1024), *V1_BAD_IMAGE_SIZES]),
+        kwargs=st.fixed_dictionaries({**V1_COMMON, **extra}),
+    )
+    def check(prompt: str, size: tuple[int, int], kwargs: dict[str, Any]) -> None:
+        picture = image(*size)
 
         def send_raw(raw: httpx.Client, key: str) -> httpx.Response:
             headers = {"Authorization": key, "Accept": _v1_accept(kwargs)}

@@ -369,6 +369,12 @@ def inpaint(
         if mask is not None:
             mask_src = image_source(mask, field="mask")
             check.input_format(mask_src, L.V2_IMAGE_INPUT_FORMATS)
+            # The API resizes the mask to the image; one larger than any image it takes is a mistake (or a
+            # decompression bomb), refused before a byte of it is uploaded.
+            if mask_src.info.pixels > L.INPAINT_PIXELS.high:
+                info = mask_src.info
+                rule = f"must have at most {int(L.INPAINT_PIXELS.high):,} pixels, the most an inpaint image may have (this mask is {info.width}x{info.height})"
+                raise ValidationError("mask", mask_src.file_name, rule)
         elif not source.info.has_alpha:
             raise ValidationError(
                 "mask", None, "mask mode needs a mask image, or an image with an alpha channel (transparent = repaint)"

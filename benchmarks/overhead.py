@@ -9,7 +9,6 @@ the fake's CPU is in its own process.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -32,12 +31,12 @@ class OverheadConfig:
     calls: int = 500
     rounds: int = 5
     warmup: int = 20
+    block: int = 50  # calls per variant before switching to the next
     image_size: int = MIB  # the inpaint input, bytes
 
 
 def _measure(call: Callable[[], object], calls: int) -> tuple[float, float]:
     """(CPU seconds, wall seconds) per call over ``calls`` sequential calls."""
-    gc.collect()
     cpu, wall = time.process_time(), time.perf_counter()
     for _ in range(calls):
         call()
@@ -45,15 +44,28 @@ def _measure(call: Callable[[], object], calls: int) -> tuple[float, float]:
 
 
 def _interleaved(calls: dict[str, Callable[[], object]], config: OverheadConfig) -> dict[str, dict[str, list[float]]]:
+    """Per round, each variant's ``calls`` calls, run in blocks of ``block`` alternating between the variants.
+
+    A burst of load from another process lasts longer than one block, so it falls on all variants alike.
+    """
     for call in calls.values():
         for _ in range(config.warmup):
             call()
     figures: dict[str, dict[str, list[float]]] = {name: {"cpu": [], "wall": []} for name in calls}
+    block = max(1, min(config.block, config.calls))
     for _ in range(config.rounds):
-        for name, call in calls.items():
-            cpu, wall = _measure(call, config.calls)
-            figures[name]["cpu"].append(cpu)
-            figures[name]["wall"].append(wall)
+        spent = {name: [0.0, 0.0] for name in calls}
+        done = 0
+        while done < config.calls:
+            size = min(block, config.calls - done)
+            for name, call in calls.items():
+                cpu, wall = _measure(call, size)
+                spent[name][0] += cpu * size
+                spent[name][1] += wall * size
+            done += size
+        for name, (cpu, wall) in spent.items():
+            figures[name]["cpu"].append(cpu / config.calls)
+            figures[name]["wall"].append(wall / config.calls)
     return figures
 
 

@@ -43,7 +43,7 @@ class Config:
 
 
 QUICK = Config(
-    overhead=OverheadConfig(calls=5, rounds=2, warmup=1, image_size=64 * KIB),
+    overhead=OverheadConfig(calls=5, rounds=2, warmup=1, block=2, image_size=64 * KIB),
     imports=ImportConfig(runs=2),
     memory=MemoryConfig(download_sizes=(MIB, 2 * MIB), upload_size=2 * MIB, rounds=1),
     concurrency=ConcurrencyConfig(
@@ -71,6 +71,7 @@ def _config(args: argparse.Namespace) -> Config:
                 calls=args.calls or overhead.calls,
                 rounds=args.rounds or overhead.rounds,
                 warmup=overhead.warmup,
+                block=overhead.block,
                 image_size=overhead.image_size,
             ),
             imports=config.imports,

@@ -128,6 +128,7 @@ def test_fault_matrix(
         _check_destination(ctx, value)
 
     FIGURES.cell(operation.name, fault.name)
+    FIGURES.add("fault matrix runs")
     FIGURES.add("scenarios")
     assert_no_key(fake.api_key, object_texts(value, client))
 

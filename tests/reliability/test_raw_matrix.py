@@ -99,6 +99,7 @@ def test_raw_call_never_crashes(
             assert value.parsed is None or hasattr(value.parsed, "to_dict")
     assert elapsed < 5.0
     FIGURES.cell(case.operation, fault.name, raw=True)
+    FIGURES.add("raw matrix runs")
     FIGURES.add("scenarios")
     FIGURES.outcome("raw " + (type(value).__name__ if isinstance(value, BaseException) else "Response"))
     assert_no_key(fake.api_key, object_texts(value))

@@ -1,0 +1,161 @@
+"""Run the reliability suite and write docs/reliability.md from the figures it counted.
+
+    python scripts/reliability_report.py            # run tests/reliability, rewrite docs/reliability.md
+    python scripts/reliability_report.py --json F   # also keep the raw figures in F
+
+The suite counts as it runs (tests/reliability/_support.py) and writes its figures as JSON to the file named by
+STABILITY_RELIABILITY_JSON; this script only runs pytest with that variable set and renders the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = ROOT / "docs" / "reliability.md"
+COMMAND = "python scripts/reliability_report.py"
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/reliability"]
+
+
+def run(json_path: Path) -> tuple[dict[str, Any], float, str]:
+    env = {**os.environ, "STABILITY_RELIABILITY_JSON": str(json_path)}
+    started = time.monotonic()
+    done = subprocess.run(PYTEST, cwd=ROOT, env=env, capture_output=True, text=True)
+    elapsed = time.monotonic() - started
+    summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
+    if done.returncode != 0:
+        sys.stdout.write(done.stdout[-4000:] + done.stderr[-2000:])
+        raise SystemExit(f"the reliability suite failed ({summary}); docs/reliability.md was not written")
+    return json.loads(json_path.read_text()), elapsed, summary
+
+
+def render(figures: dict[str, Any], elapsed: float, summary: str) -> str:
+    counts: dict[str, int] = figures["counts"]
+    outcomes: dict[str, int] = figures["outcomes"]
+
+    def n(name: str) -> int:
+        return int(counts.get(name, 0))
+
+    facade_ops, faults = figures["fault_operations"], figures["faults"]
+    rows = [
+        ("tests run", summary),
+        ("scenarios (fault cells, hostile servers, load runs, transport checks)", n("scenarios")),
+        (
+            "faults x operations (facade)",
+            f"{figures['fault_cells']} (operation, fault) cells of {len(faults)} faults x {len(facade_ops)} "
+            f"operations, run {n('fault matrix runs')} times (once and persistent, sync and async)",
+        ),
+        (
+            "faults x operations (raw generated calls)",
+            f"{figures['raw_fault_cells']} cells, run {n('raw matrix runs')} times (sync and async)",
+        ),
+        ("inputs tried (property, strictness, hostile files)", n("inputs tried")),
+        ("invalid inputs refused before sending (0 requests)", n("invalid inputs refused before sending")),
+        ("valid inputs accepted by the fake's own validation", n("valid inputs accepted by the fake")),
+        ("hostile files refused before sending", n("hostile files refused before sending")),
+        ("typed outcomes checked", n("typed outcomes")),
+        ("duplicate charges", n("duplicate charges")),
+        ("partial files (saves checked)", f"{n('partial files')} ({n('saves checked')} saves)"),
+        ("existing files clobbered by a failure", n("clobbered files")),
+        ("key leaks (texts searched)", f"{n('key leaks')} ({n('texts searched for the key'):,} texts)"),
+        ("load: requests, errors, leaked sockets", f"{n('load requests')}, {n('load errors')}, {n('leaked sockets')}"),
+        ("rate-limited load: requests, 429s handled", f"{n('rate-limited load requests')}, {n('429 answers handled')}"),
+        ("wall time", f"{elapsed:.0f} s on {os.cpu_count()} CPUs, Python {platform.python_version()}"),
+    ]
+    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    outcome_rows = "\n".join(f"| {label} | {count} |" for label, count in outcomes.items())
+    return f"""# Reliability and security: the figures
+
+Written by `{COMMAND}` from a run of `tests/reliability/` (the default `pytest` and
+`nox -s tests` run the same tests; only this script writes the figures down). Reproduce with:
+
+```console
+{COMMAND}
+```
+
+| figure | value |
+|---|---|
+{table}
+
+Faults: {", ".join(f"`{f}`" for f in faults)}.
+
+Facade operations: {", ".join(f"`{o}`" for o in facade_ops)}.
+
+## Outcomes
+
+Every call ended in success or in exactly the typed exception the documented policy names (an httpx, JSON or
+Unicode exception would fail the test). Raw generated calls return a `Response`, or raise an
+`httpx.TransportError` when no complete answer arrived: that layer has no retry policy or error tree, and passes
+httpx's own documented exceptions through; it never crashes reading a body.
+
+| outcome | count |
+|---|---|
+{outcome_rows}
+
+## What each part proves
+
+- **Fault matrix** (`test_fault_matrix.py`, data in `_matrix.py`): every facade operation x every fault the fake
+  injects, once and on every request, sync and async. An oracle written from the README's retry policy says what
+  the caller sees and how many requests and charges the fake records; the test also bounds the time taken,
+  checks that Retry-After (seconds or HTTP date) was slept, that saves leave no `.part` file and keep an existing
+  file, and searches every log record (DEBUG, `stability`, `httpx`, `httpcore`), repr, message and exception
+  argument for the key. Status faults run in process; connection faults over the loopback socket server; a
+  refused connection uses a port nobody listens on. A connection the server drops before reading the request
+  is retried for a generation only in process (a connect error); over a socket the client sees "server
+  disconnected" and cannot prove the request unprocessed, so a generation is not sent again.
+- **Raw matrix** (`test_raw_matrix.py`): the same faults against every generated `stability_api` call.
+- **Bad input** (`test_bad_input.py`): hypothesis draws every parameter of every generation method from absent,
+  valid and invalid values of `stability._limits`; a refusal is a `ValidationError` with nothing sent and the
+  same request sent raw is refused by the fake (400); an acceptance is accepted by the fake. Where the facade is
+  stricter on purpose (blank prompts, float seeds, empty enums, lone surrogates, URL-rewriting engine ids, keys
+  a header cannot carry), plain tests pin it down.
+- **Hostile files** (`test_hostile_files.py`): zero bytes, truncated PNG/JPEG/WEBP, a PNG claiming 100000x100000,
+  text named `.png`, a directory, a missing path, an unreadable file, a 4 GiB sparse file, as the image and as the
+  mask of every upload: a typed error, no request, under 4 MiB of memory.
+- **Hostile server** (`test_hostile_server.py`): 4 MiB of headers, a 32 MiB chunked body and a Content-Length of
+  10 GB that is never kept, while saving a result: memory stays under 8 MiB, the file is whole or untouched.
+  Uploaded bytes carrying forged multipart parts cannot add a field (the boundary is random per request). Plain
+  `http://` to a host that is not loopback is refused without `allow_insecure_http`; a redirect to another host
+  (127.0.0.2) is not followed, and a caller's client that follows it does not carry the key there.
+- **Load** (`test_load.py`): 2,000 requests from 50 async tasks and 8 threads on one sync client, no error, no
+  file descriptor left open; with rate limiting on, every 429 is retried after its Retry-After (on the fake's
+  clock) or raised as `RateLimitError` once retries are spent, and successes plus errors add up to the calls.
+
+## Bugs these tests found (fixed)
+
+- `Job.save()` did not fetch a result again when its download broke off, unlike every other read; it now
+  retries up to `max_retries` times (`stability/_async_client.py`).
+- A prompt holding a lone surrogate, an `organization` or API key a header cannot carry escaped as a raw
+  `UnicodeEncodeError`; they are now `ValidationError` / `ConfigurationError` before sending
+  (`_validation.py`, `_config.py`). An engine id with `?`, `#`, `%` or spaces could rewrite the request URL; it
+  is refused (`_operations.py`).
+- v1alpha input images with sides not multiples of 64, over 2048, or over 1 megapixel were uploaded and then
+  refused by the API; they are now refused locally (`_validation.py`).
+- An inpaint mask had no size check: a mask claiming 100000x100000, or a 4 GiB file, was uploaded; masks larger
+  than the largest image inpaint takes are now refused (`_operations.py`).
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", type=Path, help="also keep the raw figures here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        json_path = args.json or Path(tmp) / "reliability.json"
+        figures, elapsed, summary = run(json_path)
+    TARGET.parent.mkdir(exist_ok=True)
+    TARGET.write_text(render(figures, elapsed, summary))
+    print(f"wrote {TARGET.relative_to(ROOT)} ({summary})")
+
+
+if __name__ == "__main__":
+    main()

@@ -58,6 +58,48 @@ async def _one_job(client: object, image: Path, interval: float) -> int:
     return polls
 
 
+async def _one_raw_job(http: object, fake: FakeServer, image: Path, interval: float) -> int:
+    """The same job in plain httpx: the POST, then a GET every ``interval`` until 200 (the physical limit)."""
+    import httpx
+
+    assert isinstance(http, httpx.AsyncClient)
+    auth = {"Authorization": f"Bearer {fake.api_key}"}
+    with image.open("rb") as file:
+        started = await http.post(
+            f"{fake.base_url}/v2alpha/generation/image-to-video",
+            headers=auth,
+            files={"image": ("frame.png", file, "image/png")},
+        )
+    started.raise_for_status()
+    job_id = started.json()["id"]
+    polls = 0
+    while True:
+        await asyncio.sleep(interval)
+        polls += 1
+        answer = await http.get(
+            f"{fake.base_url}/v2alpha/generation/image-to-video/result/{job_id}",
+            headers={**auth, "Accept": "video/*"},
+        )
+        if answer.status_code == 200:
+            return polls
+        if answer.status_code != 202:
+            answer.raise_for_status()
+
+
+async def _raw_jobs(fake: FakeServer, image: Path, count: int, interval: float) -> JobsRun:
+    import httpx
+
+    fake.reset()
+    limits = httpx.Limits(max_connections=100)  # the facade's pool size, httpx's other defaults
+    async with httpx.AsyncClient(limits=limits, timeout=120) as http:
+        start = time.perf_counter()
+        outcomes = await asyncio.gather(
+            *(_one_raw_job(http, fake, image, interval) for _ in range(count)), return_exceptions=True
+        )
+        wall = time.perf_counter() - start
+    return _jobs_run(fake, wall, outcomes)
+
+
 async def _jobs(fake: FakeServer, image: Path, count: int, interval: float) -> JobsRun:
     from stability import AsyncStability
 
@@ -68,6 +110,11 @@ async def _jobs(fake: FakeServer, image: Path, count: int, interval: float) -> J
             *(_one_job(client, image, interval) for _ in range(count)), return_exceptions=True
         )
         wall = time.perf_counter() - start
+    return _jobs_run(fake, wall, outcomes)
+
+
+def _jobs_run(fake: FakeServer, wall: float, outcomes: list[int | BaseException]) -> JobsRun:
+    count = len(outcomes)
     stats = fake.stats()
     polls = [outcome for outcome in outcomes if isinstance(outcome, int)]
     return JobsRun(
@@ -95,9 +142,13 @@ def jobs(fake: FakeServer, config: ConcurrencyConfig, workdir: Path) -> Result:
         asyncio.run(_jobs(fake, image, 1, config.poll_interval))  # warm-up: imports, the fake's paths
         single: list[JobsRun] = []
         many: list[JobsRun] = []
+        raw_single: list[JobsRun] = []
+        raw_many: list[JobsRun] = []
         for _ in range(config.rounds):
             single.append(asyncio.run(_jobs(fake, image, 1, config.poll_interval)))
             many.append(asyncio.run(_jobs(fake, image, config.jobs, config.poll_interval)))
+            raw_single.append(asyncio.run(_raw_jobs(fake, image, 1, config.poll_interval)))
+            raw_many.append(asyncio.run(_raw_jobs(fake, image, config.jobs, config.poll_interval)))
     finally:
         fake.configure(job_duration=0.0)
         fake.reset()
@@ -109,6 +160,19 @@ def jobs(fake: FakeServer, config: ConcurrencyConfig, workdir: Path) -> Result:
     polls = result.figure("polls per job, max (client)", "count", [float(run.polls_max) for run in many])
     result.figure("polls per job, mean (client)", "count", [run.polls_mean for run in many])
     result.figure("polls per job, mean (server count)", "count", [run.server_polls / config.jobs for run in many])
+    result.figure("raw httpx, one job: wall time", "s", [run.wall for run in raw_single])
+    result.figure(f"raw httpx, {config.jobs} jobs: total wall time", "s", [run.wall for run in raw_many])
+    result.figure(
+        "raw httpx: total / one job", "x", [m.wall / s.wall for m, s in zip(raw_many, raw_single, strict=True)]
+    )
+    result.figure("raw httpx: TCP connections opened", "count", [float(run.connections) for run in raw_many])
+    result.figure("raw httpx: errors", "count", [float(run.errors) for run in raw_many])
+    result.figure(
+        f"facade / raw httpx, {config.jobs} jobs wall",
+        "x",
+        [m.wall / r.wall for m, r in zip(many, raw_many, strict=True)],
+    )
+    result.notes.append("raw httpx: the same schedule (POST, then GET every interval) on one httpx.AsyncClient")
     pool = LIMITS.max_connections or 0
     allowed_polls = math.ceil(config.job_duration / config.poll_interval) + 2
     result.targets += [

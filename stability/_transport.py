@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import ssl
 import threading
 import time
 import weakref
@@ -25,6 +26,9 @@ from ._retry import FailureKind
 T = TypeVar("T")
 
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0)
+# The async pool is split into shards of this many connections (see _Shards); together they hold LIMITS.
+SHARD_SIZE = 10
+SHARD_LIMITS = httpx.Limits(max_connections=SHARD_SIZE, max_keepalive_connections=SHARD_SIZE, keepalive_expiry=30.0)
 _CONNECT_FAILURES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
@@ -147,29 +151,19 @@ class AsyncDriver:
     ) -> None:
         self._given = http_client
         self.transport = transport
-        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Shards] = weakref.WeakKeyDictionary()
         self._sleep = sleep
 
-    @property
-    def http(self) -> httpx.AsyncClient:
-        if self._given is not None:
-            return self._given
+    def _shards(self) -> _Shards:
         loop = asyncio.get_running_loop()
-        client = self._by_loop.get(loop)
-        if client is None:
-            client = httpx.AsyncClient(transport=self.transport, limits=LIMITS, follow_redirects=False)
-            self._by_loop[loop] = client
-            self._gates[loop] = asyncio.Semaphore(LIMITS.max_connections or 100)
-        return client
+        shards = self._by_loop.get(loop)
+        if shards is None:
+            shards = self._by_loop[loop] = _Shards(self.transport)
+        return shards
 
     def _gate(self) -> asyncio.Semaphore | None:
         """This loop's gate in front of our own pool (None for a client the user gave)."""
-        return None if self._given is not None else self._gates.get(asyncio.get_running_loop())
+        return None if self._given is not None else self._shards().gate
 
     async def run(self, flow: Flow[T], options: Options) -> T:
         outcome: Outcome = None
@@ -186,12 +180,17 @@ class AsyncDriver:
             return result
 
     async def send(self, step: Send, options: Options) -> Answer | Failure:
+        shards = shard = None
         try:
-            http = self.http
-            request = http.build_request(**request_args(step, options))
-            gate = self._gate()
-            if gate is not None:
+            if self._given is not None:
+                http, gate = self._given, None
+            else:
+                shards = self._shards()
+                gate = shards.gate
                 await _acquire(gate, options)
+                shard = shards.take()
+                http = shards.clients[shard]
+            request = http.build_request(**request_args(step, options))
             try:
                 response = await http.send(request, stream=step.stream)
                 if step.stream and response.status_code == 200:
@@ -201,6 +200,8 @@ class AsyncDriver:
                 finally:
                     await response.aclose()
             finally:
+                if shards is not None and shard is not None:
+                    shards.give(shard)
                 if gate is not None:
                     gate.release()
             return Answer(response.status_code, response.headers, response.content)
@@ -214,8 +215,51 @@ class AsyncDriver:
             loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
-        client = self._by_loop.pop(loop, None) if loop is not None else None
-        if loop is not None:
-            self._gates.pop(loop, None)
-        if client is not None:
-            await client.aclose()
+        shards = self._by_loop.pop(loop, None) if loop is not None else None
+        if shards is not None:
+            for client in shards.clients:
+                await client.aclose()
+
+
+class _Shards:
+    """One event loop's connections: up to 10 small ``httpx.AsyncClient`` pools of ``SHARD_SIZE`` each.
+
+    httpcore 1.0's pool does work proportional to connections x queued requests each time a request starts or
+    ends, and to connections squared when they are all kept alive (encode/httpcore#1035, #1000): at 100
+    connections a request costs milliseconds of CPU (docs/benchmarks.md, benchmark 6). Small pools keep that
+    cost flat; each request goes to the least busy one, and a new one opens only when all are full, so light
+    use stays on one pool. The gate in front (LIMITS.max_connections in flight) keeps every httpcore queue
+    empty, and the pool timeout applies while waiting at it.
+    """
+
+    def __init__(self, transport: httpx.AsyncBaseTransport | None) -> None:
+        self._transport = transport
+        total = LIMITS.max_connections or 100
+        self.gate = asyncio.Semaphore(total)
+        # A given transport is its own pool (and is closed with its client): it gets one client.
+        self._most = 1 if transport is not None else total // SHARD_SIZE
+        self.clients: list[httpx.AsyncClient] = []
+        self._busy: list[int] = []
+        self._ssl_context: ssl.SSLContext | None = None
+
+    def take(self) -> int:
+        """The index of the client to use (the least busy; a new one when all are full and room is left)."""
+        busy = self._busy
+        index = busy.index(min(busy)) if busy else -1
+        if index < 0 or (busy[index] >= SHARD_SIZE and len(busy) < self._most):
+            self.clients.append(self._client())
+            busy.append(0)
+            index = len(busy) - 1
+        busy[index] += 1
+        return index
+
+    def give(self, index: int) -> None:
+        self._busy[index] -= 1
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._transport is not None:
+            return httpx.AsyncClient(transport=self._transport, limits=LIMITS, follow_redirects=False)
+        # Loading the CA bundle costs ~20 ms of CPU per SSL context: the shards share one.
+        if self._ssl_context is None:
+            self._ssl_context = httpx.create_ssl_context()
+        return httpx.AsyncClient(limits=SHARD_LIMITS, follow_redirects=False, verify=self._ssl_context)

@@ -58,3 +58,21 @@ def test_a_given_client_is_not_gated() -> None:
         client = stability.Stability(fake.api_key, http_client=http)
         assert client._driver._gate is None
         assert client.balance() > 0
+
+
+def test_async_pool_is_split_into_small_shards_only_under_load() -> None:
+    from stability._transport import SHARD_SIZE
+
+    async def main(fake: FakeStability) -> None:
+        async with stability.AsyncStability(fake.api_key, base_url=fake.base_url) as client:
+            for _ in range(5):
+                await client.balance()
+            shards = client._driver._shards()
+            assert len(shards.clients) == 1  # light use: one small pool, its connection reused
+            await asyncio.gather(*(client.balance() for _ in range(250)))
+            assert len(shards.clients) == (LIMITS.max_connections or 0) // SHARD_SIZE
+            assert shards._busy == [0] * len(shards.clients)  # every request gave its place back
+
+    with FakeStability(rate_limit=None) as fake:
+        asyncio.run(main(fake))
+        assert fake.connections_opened <= (LIMITS.max_connections or 0)

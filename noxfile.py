@@ -64,3 +64,11 @@ def bench(session: nox.Session) -> None:
     nox -s bench -- --quick, -- --only concurrency). See docs/benchmarks.md."""
     session.install("-e", ".[tests]")
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def reliability(session: nox.Session) -> None:
+    """Run tests/reliability and rewrite docs/reliability.md with its figures (not a default session: the
+    `tests` session runs the same tests)."""
+    session.install("-e", ".[tests]")
+    session.run("python", "scripts/reliability_report.py", *session.posargs)

@@ -79,7 +79,7 @@ Written by `{COMMAND}` from a run of `tests/reliability/` (the default `pytest` 
 `nox -s tests` run the same tests; only this script writes the figures down). Reproduce with:
 
 ```console
-{COMMAND}
+{COMMAND}          # or: nox -s reliability
 ```
 
 | figure | value |
@@ -129,6 +129,11 @@ httpx's own documented exceptions through; it never crashes reading a body.
 - **Load** (`test_load.py`): 2,000 requests from 50 async tasks and 8 threads on one sync client, no error, no
   file descriptor left open; with rate limiting on, every 429 is retried after its Retry-After (on the fake's
   clock) or raised as `RateLimitError` once retries are spent, and successes plus errors add up to the calls.
+- **The command line** (`tests/cli/`, counted in the `tests` session, not in the table above): every fault the
+  fake injects against a GET, a JSON POST (with `--debug`) and a multipart POST through `stability`, plus every
+  documented error path (usage, validation, auth, not found, rate limit, server, network, job deadline,
+  content, interrupt): each run's stdout and stderr are searched for the key (never found), hold no traceback
+  unless `--debug`, and end in one `stability: error:` line with the documented exit code.
 
 ## Bugs these tests found (fixed)
 

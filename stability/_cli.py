@@ -17,12 +17,11 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import _limits as L
-from ._cli_parser import build_parser
+from ._cli_parser import ExitCode, build_parser
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -40,23 +39,9 @@ from ._errors import (
 )
 
 if TYPE_CHECKING:
+    from ._progress import JobProgress
     from ._results import ImageResult, VideoResult
     from ._sync_client import Job, Stability
-
-
-class ExitCode(IntEnum):
-    OK = 0
-    ERROR = 1
-    USAGE = 2
-    VALIDATION = 3
-    AUTH = 4
-    NOT_FOUND = 5
-    RATE_LIMITED = 6
-    SERVER = 7
-    NETWORK = 8
-    JOB_DEADLINE = 9
-    CONTENT = 10
-    INTERRUPTED = 130
 
 
 NO_KEY = (
@@ -76,27 +61,30 @@ class CommandError(Exception):
         self.code = code
 
 
+# Subclasses before their parents: the first match wins.
+_EXIT_CODE_OF: tuple[tuple[type[BaseException], ExitCode], ...] = (
+    (KeyboardInterrupt, ExitCode.INTERRUPTED),
+    (ContentModerationError, ExitCode.CONTENT),
+    (ContentFilteredError, ExitCode.CONTENT),
+    (AuthenticationError, ExitCode.AUTH),
+    (PermissionDeniedError, ExitCode.AUTH),
+    (NotFoundError, ExitCode.NOT_FOUND),
+    (RateLimitError, ExitCode.RATE_LIMITED),
+    (BadRequestError, ExitCode.VALIDATION),
+    (APIError, ExitCode.SERVER),
+    (APIConnectionError, ExitCode.NETWORK),
+    (ValidationError, ExitCode.VALIDATION),
+    (JobTimeoutError, ExitCode.JOB_DEADLINE),
+    (FileExistsError, ExitCode.USAGE),
+    (ConfigurationError, ExitCode.USAGE),
+)
+
+
 def exit_code(exc: BaseException) -> ExitCode:
-    """The exit code for an exception (see ``EXIT_CODES``); subclasses are tested before their parents."""
-    table: tuple[tuple[type[BaseException], ExitCode], ...] = (
-        (KeyboardInterrupt, ExitCode.INTERRUPTED),
-        (ContentModerationError, ExitCode.CONTENT),
-        (ContentFilteredError, ExitCode.CONTENT),
-        (AuthenticationError, ExitCode.AUTH),
-        (PermissionDeniedError, ExitCode.AUTH),
-        (NotFoundError, ExitCode.NOT_FOUND),
-        (RateLimitError, ExitCode.RATE_LIMITED),
-        (BadRequestError, ExitCode.VALIDATION),
-        (APIError, ExitCode.SERVER),
-        (APIConnectionError, ExitCode.NETWORK),
-        (ValidationError, ExitCode.VALIDATION),
-        (JobTimeoutError, ExitCode.JOB_DEADLINE),
-        (FileExistsError, ExitCode.USAGE),
-        (ConfigurationError, ExitCode.USAGE),
-    )
+    """The exit code for an exception (see ``EXIT_CODES``)."""
     if isinstance(exc, CommandError):
         return exc.code
-    return next((code for kind, code in table if isinstance(exc, kind)), ExitCode.ERROR)
+    return next((code for kind, code in _EXIT_CODE_OF if isinstance(exc, kind)), ExitCode.ERROR)
 
 
 # ------------------------------------------------------------------------------------------- outputs
@@ -118,14 +106,17 @@ def output_format(output: str | None, requested: str | None, allowed: Sequence[s
     return chosen
 
 
-def planned_paths(output: str, fmt: str, count: int) -> list[Path]:
-    """The files ``-o`` names: itself (with the format's extension added if it has none), or numbered copies."""
-    path = Path(output)
+def planned_outputs(args: argparse.Namespace, fmt: str, count: int = 1) -> list[Path] | None:
+    """The files ``-o`` names (itself, with the format's extension added if it has none, or numbered copies),
+    checked before anything is paid for; None without ``-o``, when the names come from the result."""
+    if not args.output:
+        return None
+    path = Path(args.output)
     if not path.suffix:
         path = path.with_name(path.name + _EXTENSIONS[fmt])
-    if count == 1:
-        return [path]
-    return [path.with_name(f"{path.stem}-{i}{path.suffix}") for i in range(1, count + 1)]
+    paths = [path] if count == 1 else [path.with_name(f"{path.stem}-{i}{path.suffix}") for i in range(1, count + 1)]
+    _check_outputs(paths, force=args.force)
+    return paths
 
 
 def default_path(stem: str, fmt: str, *, force: bool) -> Path:
@@ -138,8 +129,8 @@ def default_path(stem: str, fmt: str, *, force: bool) -> Path:
     return path
 
 
-def check_outputs(paths: Sequence[Path], *, force: bool) -> None:
-    """Refuse, before anything is paid for, outputs that exist (without ``--force``) or cannot be written."""
+def _check_outputs(paths: Sequence[Path], *, force: bool) -> None:
+    """Refuse outputs that exist (without ``--force``) or cannot be written."""
     from ._files import check_destination
 
     for path in paths:
@@ -169,6 +160,12 @@ class Console:
             self.out.write(human + "\n")
         self.out.flush()
 
+    def job_progress(self, job: Job[Any]) -> JobProgress:
+        """A job's live progress on stderr: drawn on a terminal, never in --json mode or a pipe."""
+        from ._progress import JobProgress
+
+        return JobProgress(self.err, job.kind, job.id, live=False if self.json else None)
+
     def note(self, text: str) -> None:
         """A plain line for people (never in --json mode, where stdout must stay one JSON object)."""
         if not self.json:
@@ -194,12 +191,12 @@ def describe_output(path: Path, media: ImageResult | VideoResult) -> dict[str, A
 def _human_output(info: dict[str, Any]) -> str:
     size = f" {info['width']}x{info['height']}" if "width" in info else ""
     return (
-        f"wrote {info['path']}  ({info['format']}{size}, {_size(info['bytes'])})  seed {info['seed']}  "
+        f"wrote {info['path']}  ({info['format']}{size}, {format_size(info['bytes'])})  seed {info['seed']}  "
         f"finish {info['finish_reason']}"
     )
 
 
-def _size(count: int) -> str:
+def format_size(count: int) -> str:
     for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
         if count >= scale:
             return f"{count / scale:.1f} {unit}"
@@ -231,9 +228,7 @@ def _client(args: argparse.Namespace) -> Stability:
 def _images(console: Console, args: argparse.Namespace, operation: str, call: Callable[[Stability], Any]) -> int:
     """A v1alpha generation: PNG outputs, checked before the call and written after it."""
     fmt = output_format(args.output, None, ("png",), "png")
-    planned = planned_paths(args.output, fmt, args.samples) if args.output else None
-    if planned:
-        check_outputs(planned, force=args.force)
+    planned = planned_outputs(args, fmt, args.samples)
     with _client(args) as client:
         produced = call(client)
     images: list[ImageResult] = produced if isinstance(produced, list) else [produced]
@@ -326,9 +321,7 @@ def _masking(console: Console, args: argparse.Namespace) -> int:
 
 def _inpaint(console: Console, args: argparse.Namespace) -> int:
     fmt = output_format(args.output, args.output_format, L.V2_OUTPUT_FORMATS, "png")
-    planned = planned_paths(args.output, fmt, 1) if args.output else None
-    if planned:
-        check_outputs(planned, force=args.force)
+    planned = planned_outputs(args, fmt)
     with _client(args) as client:
         image = client.inpaint(
             args.prompt,
@@ -346,9 +339,7 @@ def _inpaint(console: Console, args: argparse.Namespace) -> int:
 
 def _upscale(console: Console, args: argparse.Namespace) -> int:
     fmt = output_format(args.output, args.output_format, L.V2_OUTPUT_FORMATS, "png")
-    planned = planned_paths(args.output, fmt, 1) if args.output else None
-    if planned:
-        check_outputs(planned, force=args.force)
+    planned = planned_outputs(args, fmt)
     with _client(args) as client:
         job = client.upscale(
             args.prompt,
@@ -362,10 +353,7 @@ def _upscale(console: Console, args: argparse.Namespace) -> int:
 
 
 def _image_to_video(console: Console, args: argparse.Namespace) -> int:
-    output_format(args.output, None, ("mp4",), "mp4")
-    planned = planned_paths(args.output, "mp4", 1) if args.output else None
-    if planned:
-        check_outputs(planned, force=args.force)
+    planned = planned_outputs(args, output_format(args.output, None, ("mp4",), "mp4"))
     with _client(args) as client:
         job = client.image_to_video(
             Path(args.image), seed=args.seed, cfg_scale=args.cfg_scale, motion_bucket_id=args.motion_bucket_id
@@ -378,12 +366,10 @@ def _result(console: Console, args: argparse.Namespace) -> int:
     from ._operations import check_job
 
     check_job(kind, args.job_id)
-    planned = None
-    if args.output:
-        allowed = ("mp4",) if kind == "image_to_video" else L.V2_OUTPUT_FORMATS
-        fmt = output_format(args.output, None, allowed, allowed[0] if kind == "image_to_video" else "png")
-        planned = planned_paths(args.output, fmt, 1)
-        check_outputs(planned, force=args.force)
+    allowed = ("mp4",) if kind == "image_to_video" else L.V2_OUTPUT_FORMATS
+    planned = planned_outputs(
+        args, output_format(args.output, None, allowed, allowed[0] if kind == "image_to_video" else "png")
+    )
     with _client(args) as client:
         job: Job[Any] = client.jobs.get(kind, args.job_id)
         return _finish_job(console, args, job, planned, started=False)
@@ -397,8 +383,6 @@ def _finish_job(
     console: Console, args: argparse.Namespace, job: Job[Any], planned: list[Path] | None, *, started: bool
 ) -> int:
     """Wait for a job with live progress (on a terminal), then write its result; or, with --no-wait, its id."""
-    from ._progress import JobProgress
-
     operation = job.kind.replace("_", "-")
     if getattr(args, "no_wait", False):
         console.result(
@@ -409,7 +393,7 @@ def _finish_job(
     try:
         if started:
             console.note(f"{operation} job {job.id} started; if interrupted, resume with: {_resume_hint(job)}")
-        with JobProgress(console.err, job.kind, job.id, live=None if not console.json else False) as progress:
+        with console.job_progress(job) as progress:
             media = job.wait(timeout=args.deadline, poll_interval=args.poll_interval, on_progress=progress.update)
     except JobTimeoutError as exc:
         raise CommandError(

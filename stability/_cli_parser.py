@@ -8,25 +8,46 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from enum import IntEnum
 from typing import Any
 
 from . import _limits as L
 from ._version import __version__
 
-EXIT_CODES = """\
-exit codes:
-    0  success
-    1  any other error
-    2  usage: a bad option, an output file that exists (pass --force), an unusable --base-url
-    3  validation: a documented limit broken or an unusable input file (nothing was sent), or a 400
-    4  authentication: no API key, or the API answered 401 or 403
-    5  not found: 404 (an unknown engine; a job result that expired or belongs to another key)
-    6  rate limited: 429, still after the retries
-    7  server: 5xx (or 520), or an answer that is not what the API documents
-    8  network: the connection was refused or dropped, or it timed out
-    9  job deadline: --deadline passed; the job goes on, resume it with `stability result`
-   10  content: moderated (403 content_moderation) or filtered (--fail-on-filtered)
-  130  interrupted (Ctrl-C)"""
+
+class ExitCode(IntEnum):
+    """The command's exit statuses; ``EXIT_CODES`` (every ``--help``) is written from ``_MEANINGS``."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    VALIDATION = 3
+    AUTH = 4
+    NOT_FOUND = 5
+    RATE_LIMITED = 6
+    SERVER = 7
+    NETWORK = 8
+    JOB_DEADLINE = 9
+    CONTENT = 10
+    INTERRUPTED = 130
+
+
+_MEANINGS = {
+    ExitCode.OK: "success",
+    ExitCode.ERROR: "any other error",
+    ExitCode.USAGE: "usage: a bad option, an output file that exists (pass --force), an unusable --base-url",
+    ExitCode.VALIDATION: "validation: a documented limit broken or an unusable input file (nothing was sent), or a 400",
+    ExitCode.AUTH: "authentication: no API key, or the API answered 401 or 403",
+    ExitCode.NOT_FOUND: "not found: 404 (an unknown engine; a job result that expired or belongs to another key)",
+    ExitCode.RATE_LIMITED: "rate limited: 429, still after the retries",
+    ExitCode.SERVER: "server: 5xx (or 520), or an answer that is not what the API documents",
+    ExitCode.NETWORK: "network: the connection was refused or dropped, or it timed out",
+    ExitCode.JOB_DEADLINE: "job deadline: --deadline passed; the job goes on, resume it with `stability result`",
+    ExitCode.CONTENT: "content: moderated (403 content_moderation) or filtered (--fail-on-filtered)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+}
+
+EXIT_CODES = "exit codes:\n" + "\n".join(f"{int(code):>5}  {meaning}" for code, meaning in _MEANINGS.items())
 
 ENVIRONMENT = """\
 environment:
@@ -313,9 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_doc("more motion when higher", default=_api_default(model, "motion_bucket_id"),
                   limits=L.VIDEO_MOTION_BUCKET_ID.describe()),
     )  # fmt: skip
-    group.add_argument(
-        "--seed", type=int, metavar="N", help=_doc("noise seed; 0 is random", default=0, limits=L.V2_SEED.describe())
-    )
+    _v2_seed(group)
     _output(sub, "the MP4")
     _waiting(sub)
     _common(sub)
@@ -364,10 +383,14 @@ def _image(parser: argparse.ArgumentParser, what: str, formats: Sequence[str], r
     )
 
 
-def _v2_seed_and_format(group: argparse._ArgumentGroup) -> None:
+def _v2_seed(group: argparse._ArgumentGroup) -> None:
     group.add_argument(
         "--seed", type=int, metavar="N", help=_doc("noise seed; 0 is random", default=0, limits=L.V2_SEED.describe())
     )
+
+
+def _v2_seed_and_format(group: argparse._ArgumentGroup) -> None:
+    _v2_seed(group)
     group.add_argument(
         "--output-format",
         metavar="FORMAT",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._progress import JobProgress
+from ._cli import format_size
 from ._results import ImageResult
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ class Row:
 
 def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> int:
     """Start the fake, run every operation, write the outputs to ``folder``, print a table; returns 0."""
-    from ._cli import CommandError, ExitCode
+    from ._cli import CommandError
+    from ._cli_parser import ExitCode
 
     try:
         from .testing import FakeStability
@@ -97,11 +98,11 @@ def _run_all(client: Any, folder: Path, rows: list[Row], console: Console) -> No
     def saved(name: str, media: ImageResult | VideoResult) -> tuple[str, str, str, str]:
         path = media.save(folder / name, overwrite=True)
         dims = f" {media.width}x{media.height}" if isinstance(media, ImageResult) else ""
-        return path.name, f"{_kib(len(media.data))}{dims}", str(media.seed), media.finish_reason
+        return path.name, f"{format_size(len(media.data))}{dims}", str(media.seed), media.finish_reason
 
     def job(name: str, start: Callable[[], Job[Any]]) -> tuple[str, str, str, str]:
         handle = start()
-        with JobProgress(console.err, handle.kind, handle.id, live=None if not console.json else False) as progress:
+        with console.job_progress(handle) as progress:
             media = handle.wait(poll_interval=POLL_INTERVAL, on_progress=progress.update)
         return saved(name, media)
 
@@ -155,10 +156,6 @@ def _mask(width: int, height: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def _kib(count: int) -> str:
-    return f"{count / 1024:.1f} KiB" if count < 1 << 20 else f"{count / (1 << 20):.1f} MiB"
 
 
 def _table(rows: list[Row]) -> str:

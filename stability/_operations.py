@@ -125,6 +125,17 @@ def parse_started(answer: Answer) -> str:
 # ----------------------------------------------------------------------------------------- v1alpha
 
 
+def _v1_accept(samples: int) -> Literal["image/png", "application/json"]:
+    # PNG bytes are the cheapest answer, but only one image fits in them.
+    return "image/png" if samples == 1 else "application/json"
+
+
+def _text_prompts(prompts: list[tuple[str, float]]) -> list[Any]:
+    from stability_api.models import TextPrompt
+
+    return [TextPrompt(text=text, weight=weight) for text, weight in prompts]
+
+
 def text_to_image(
     prompt: check.Prompt,
     *,
@@ -155,14 +166,13 @@ def text_to_image(
         width=width, height=height, cfg_scale=cfg_scale, steps=steps, samples=samples, seed=seed, sampler=sampler,
         clip_guidance_preset=clip_guidance_preset,
     )  # fmt: skip
-    # PNG bytes are the cheapest answer, but only one image fits in them.
-    accept: Literal["image/png", "application/json"] = "image/png" if samples == 1 else "application/json"
+    accept = _v1_accept(samples)
 
     def build() -> Request:
         from stability_api.api.v1alpha import text_to_image as api
-        from stability_api.models import TextPrompt, TextToImageRequest
+        from stability_api.models import TextToImageRequest
 
-        body = TextToImageRequest(text_prompts=[TextPrompt(text=t, weight=w) for t, w in prompts], **fields)
+        body = TextToImageRequest(text_prompts=_text_prompts(prompts), **fields)
         return _request(api._get_kwargs(engine, body=body, accept=accept, organization=_org(organization)))
 
     return Operation("text_to_image", charged=True, build=build, parse=parse_v1_images)
@@ -204,14 +214,14 @@ def image_to_image(
         clip_guidance_preset=clip_guidance_preset, step_schedule_start=step_schedule_start,
         step_schedule_end=step_schedule_end,
     )  # fmt: skip
-    accept: Literal["image/png", "application/json"] = "image/png" if samples == 1 else "application/json"
+    accept = _v1_accept(samples)
 
     def build() -> Request:
         from stability_api.api.v1alpha import image_to_image as api
-        from stability_api.models import ImageToImageOptions, ImageToImageRequest, TextPrompt
+        from stability_api.models import ImageToImageOptions, ImageToImageRequest
 
         opened: list[Any] = []
-        options = ImageToImageOptions(text_prompts=[TextPrompt(text=t, weight=w) for t, w in prompts], **fields)
+        options = ImageToImageOptions(text_prompts=_text_prompts(prompts), **fields)
         body = ImageToImageRequest(init_image=_upload(source, opened), options=options)
         return _request(api._get_kwargs(engine, body=body, accept=accept, organization=_org(organization)), opened)
 
@@ -268,17 +278,17 @@ def masked_image_to_image(
         cfg_scale=cfg_scale, steps=steps, samples=samples, seed=seed, sampler=sampler,
         clip_guidance_preset=clip_guidance_preset,
     )  # fmt: skip
-    accept: Literal["image/png", "application/json"] = "image/png" if samples == 1 else "application/json"
+    accept = _v1_accept(samples)
     chosen_source = mask_source
 
     def build() -> Request:
         from stability_api.api.v1alpha import masking as api
-        from stability_api.models import MaskingOptions, MaskingRequest, TextPrompt
+        from stability_api.models import MaskingOptions, MaskingRequest
         from stability_api.types import UNSET
 
         opened: list[Any] = []
         options = MaskingOptions(
-            text_prompts=[TextPrompt(text=t, weight=w) for t, w in prompts],
+            text_prompts=_text_prompts(prompts),
             mask_source=cast(Any, chosen_source),
             **fields,
         )

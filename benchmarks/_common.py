@@ -19,7 +19,7 @@ import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 1 << 20
@@ -211,24 +211,26 @@ def peak_rss() -> int:
 # --------------------------------------------------------------------------------------------- fake
 
 
-class FakeServer:
-    """The fake (``--fast``, no rate limit) in a child process, steered with one JSON line per command."""
+class Child:
+    """A helper process run as ``python -m MODULE ARGS``, steered with one JSON line per command and answer.
 
-    def __init__(self, *, image_bytes: int | None = None, job_duration: float = 0.0) -> None:
-        self._args = [f"--job-duration={job_duration}"]
-        if image_bytes is not None:
-            self._args.append(f"--image-bytes={image_bytes}")
+    Its first line is a JSON greeting (kept in ``hello``); closing its input stops it.
+    """
+
+    def __init__(self, module: str, args: list[str]) -> None:
+        self._command = [sys.executable, "-m", module, *args]
         self._process: subprocess.Popen[str] | None = None
-        self.base_url = ""
-        self.api_key = ""
+        self.hello: dict[str, Any] = {}
 
-    def __enter__(self) -> FakeServer:
-        command = [sys.executable, "-m", "benchmarks._fake_server", *self._args]
+    def __enter__(self) -> Self:
         self._process = subprocess.Popen(
-            command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+            self._command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
         )
-        hello = self._read()
-        self.base_url, self.api_key = hello["base_url"], hello["api_key"]
+        try:
+            self.hello = self._read()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(
@@ -238,7 +240,7 @@ class FakeServer:
         if process is None:
             return
         assert process.stdin is not None
-        process.stdin.close()  # end of input stops the server
+        process.stdin.close()  # end of input stops the child
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -251,8 +253,10 @@ class FakeServer:
         assert self._process is not None and self._process.stdout is not None
         line = self._process.stdout.readline()
         if not line:
-            raise RuntimeError("the fake server process exited")
+            raise RuntimeError(f"{' '.join(self._command[1:3])} exited")
         answer: dict[str, Any] = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"{' '.join(self._command[1:3])}: {answer['error']}")
         return answer
 
     def command(self, name: str, **arguments: Any) -> dict[str, Any]:
@@ -260,6 +264,24 @@ class FakeServer:
         self._process.stdin.write(json.dumps({"cmd": name, **arguments}) + "\n")
         self._process.stdin.flush()
         return self._read()
+
+
+class FakeServer(Child):
+    """The fake (``--fast``, no rate limit) in a child process (``benchmarks/_fake_server.py``)."""
+
+    def __init__(self, *, image_bytes: int | None = None, job_duration: float = 0.0) -> None:
+        args = [f"--job-duration={job_duration}"]
+        if image_bytes is not None:
+            args.append(f"--image-bytes={image_bytes}")
+        super().__init__("benchmarks._fake_server", args)
+
+    @property
+    def base_url(self) -> str:
+        return str(self.hello["base_url"])
+
+    @property
+    def api_key(self) -> str:
+        return str(self.hello["api_key"])
 
     def reset(self) -> None:
         """Forget requests, jobs and the connection count."""

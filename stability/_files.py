@@ -50,6 +50,8 @@ _SCAN_LIMIT: Final = 16 * 1024 * 1024
 # Each step reads a marker or chunk header (at most 8 bytes), so this also bounds the bytes read to 32 KiB.
 _MAX_STEPS: Final = 4096
 _PREFIX_SHOWN: Final = 16
+# Read at once when sniffing a file: a PNG's IHDR, most JPEG frame headers and every WEBP header lie within.
+_HEAD_SIZE: Final = 4096
 
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE: Final = b"\xff\xd8\xff"
@@ -125,15 +127,27 @@ class _BytesReader:
 
 
 class _FileReader:
-    """Reads a seekable binary file at given offsets from ``start``, so headers are found without reading payloads."""
+    """Reads a seekable binary file at given offsets from ``start``, so headers are found without reading payloads.
+
+    The first ``_HEAD_SIZE`` bytes are read in one go and kept: most headers lie within them, so sniffing a
+    typical image costs one seek and one read, not one of each per chunk header.
+    """
 
     def __init__(self, file: IO[bytes], start: int, size: int) -> None:
         self._file = file
         self._start = start
         self.size = size
+        self._head: bytes | None = None
 
     def read_at(self, offset: int, size: int) -> bytes:
         size = max(0, min(size, self.size - offset))
+        if self._head is None:
+            self._head = self._read(0, min(_HEAD_SIZE, self.size))
+        if offset + size <= len(self._head):
+            return self._head[offset : offset + size]
+        return self._read(offset, size)
+
+    def _read(self, offset: int, size: int) -> bytes:
         parts: list[bytes] = []
         try:
             self._file.seek(self._start + offset)
@@ -397,6 +411,14 @@ def _from_bytes(data: bytes, field: str, name: str | None, described: object) ->
     )
 
 
+_DIRECTORY: Final = "is a directory, not an image file"
+_NONBLOCKING: Final = getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | _NONBLOCKING)
+
+
 def _from_path(value: str | os.PathLike[Any], field: str) -> ImageSource:
     path = os.path.abspath(os.fsdecode(value))  # later attempts open the same file even if the cwd changes
     shown = os.fsdecode(value)
@@ -406,25 +428,30 @@ def _from_path(value: str | os.PathLike[Any], field: str) -> ImageSource:
         return InvalidFileError(field, shown, rule if len(repr(shown)) <= 80 else f"{rule}: {shown}")
 
     try:
-        st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
-            raise bad("is a directory, not an image file")
-        if not stat.S_ISREG(st.st_mode):  # opening a FIFO would block; a device cannot be reopened per attempt
-            raise bad("is not a regular file (pass its bytes or a file object instead)")
-        file = open(path, "rb", buffering=0)  # unbuffered: read only the few header bytes asked for
+        # Opened before it is checked, so what is checked is what is read. Non-blocking, so that opening a FIFO
+        # returns at once instead of waiting for a writer; it is refused just below.
+        file = open(path, "rb", buffering=0, opener=_open_nonblocking)  # unbuffered: only the header is read
     except (FileNotFoundError, NotADirectoryError):
         hint = " (URLs are not downloaded; fetch the image first)" if shown.startswith(("http:", "https:")) else ""
         raise bad(f"no such file{hint}") from None
+    except IsADirectoryError:
+        raise bad(_DIRECTORY) from None
     except PermissionError:
-        raise bad("permission denied: the file cannot be read") from None
+        # Windows refuses to open a directory as a file with "permission denied".
+        raise bad(_DIRECTORY if os.path.isdir(path) else "permission denied: the file cannot be read") from None
     except OSError as exc:
         raise bad(f"cannot open it: {exc.strerror or exc}") from None
     with file:
-        size = os.fstat(file.fileno()).st_size
+        st = os.fstat(file.fileno())
+        if stat.S_ISDIR(st.st_mode):
+            raise bad(_DIRECTORY)
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or a device cannot be reopened and read again per attempt
+            raise bad("is not a regular file (pass its bytes or a file object instead)")
         try:
-            info = _sniff(_FileReader(file, 0, size))
+            info = _sniff(_FileReader(file, 0, st.st_size))
         except _Bad as exc:
             raise bad(str(exc)) from None
+        size = st.st_size
 
     def opener() -> BinaryIO:
         try:

@@ -67,7 +67,7 @@ def _int(value: Any) -> int | None:
 
 def _image(data: bytes, seed: Any, finish_reason: Any, request_id: str | None) -> ImageResult:
     try:
-        info = sniff_image(data[:65536], field="result")
+        info = sniff_image(data, field="result")
     except StabilityError as exc:  # not an image: the answer is malformed, not the caller's input
         raise ValueError(f"the body is not a PNG, JPEG or WEBP image ({exc})") from None
     return ImageResult(

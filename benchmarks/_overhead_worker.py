@@ -1,0 +1,160 @@
+"""One variant of benchmark 1 or 2 in a process of its own: ``python -m benchmarks._overhead_worker``.
+
+Arguments: the benchmark (``text_to_image`` or ``inpaint``), the variant (``httpx``, ``generated`` or
+``facade``), the fake's URL and key, and for inpaint the input image's path. The worker makes one call, prints
+``{"bytes": N}`` (the response size), then answers each ``{"cmd": "run", "calls": N}`` line with the CPU and
+wall seconds per call over N sequential calls, until its input closes.
+
+Why a process per variant: every call allocates a fresh response body of about 256 KiB, and whether the C
+allocator hands back warm memory or maps (and page-faults in) new pages depends on the whole heap's history.
+With the three variants in one process, each one's allocations decided the others' page faults: the same
+code measured anywhere from 0.95 to 1.19 times raw httpx from run to run (docs/benchmarks.md). In separate
+processes each variant pays for its own heap only, as it would in a program that uses only it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx
+
+ENGINE = "stable-diffusion-512-v2-1"
+PROMPT = "a lighthouse at dawn, oil painting"
+BENCHMARKS = ("text_to_image", "inpaint")
+VARIANTS = ("httpx", "generated", "facade")
+TIMEOUT = 60.0
+
+
+def _ok(response: httpx.Response | object) -> None:
+    status = getattr(response, "status_code", None)
+    if status != 200:
+        content = getattr(response, "content", b"")
+        raise RuntimeError(f"unexpected status {status}: {content[:200]!r}")
+
+
+def _text_to_image(variant: str, base_url: str, api_key: str, stack: ExitStack) -> Callable[[], object]:
+    if variant == "httpx":
+        plain = stack.enter_context(httpx.Client(base_url=base_url, timeout=TIMEOUT))
+        url = f"/v1alpha/generation/{ENGINE}/text-to-image"
+
+        def by_httpx() -> object:
+            body = {"text_prompts": [{"text": PROMPT}], "width": 512, "height": 512, "seed": 7}
+            response = plain.post(url, json=body, headers={"Authorization": api_key, "Accept": "image/png"})
+            _ok(response)
+            return response.content
+
+        return by_httpx
+    if variant == "generated":
+        from stability_api import AuthenticatedClient
+        from stability_api.api.v1alpha import text_to_image as api
+        from stability_api.models import TextPrompt, TextToImageRequest
+
+        raw = stack.enter_context(AuthenticatedClient(base_url=base_url, token=api_key, timeout=httpx.Timeout(TIMEOUT)))
+
+        def by_generated() -> object:
+            body = TextToImageRequest(text_prompts=[TextPrompt(text=PROMPT)], width=512, height=512, seed=7)
+            response = api.sync_detailed(ENGINE, client=raw, body=body, accept="image/png")
+            _ok(response)
+            return response.content
+
+        return by_generated
+    from stability import Stability
+
+    facade = stack.enter_context(Stability(api_key=api_key, base_url=base_url, timeout=TIMEOUT))
+
+    def by_facade() -> object:
+        return facade.text_to_image(PROMPT, width=512, height=512, seed=7).data
+
+    return by_facade
+
+
+def _inpaint(variant: str, base_url: str, api_key: str, path: Path, stack: ExitStack) -> Callable[[], object]:
+    if variant == "httpx":
+        plain = stack.enter_context(httpx.Client(base_url=base_url, timeout=TIMEOUT))
+
+        def by_httpx() -> object:
+            with path.open("rb") as image:
+                files = {"image": (path.name, image, "image/png")}
+                headers = {"Authorization": f"Bearer {api_key}", "Accept": "image/*"}
+                response = plain.post("/v2alpha/generation/stable-image/inpaint", data={"prompt": PROMPT, "mode": "mask"},
+                                      files=files, headers=headers)  # fmt: skip
+            _ok(response)
+            return response.content
+
+        return by_httpx
+    if variant == "generated":
+        from stability_api import AuthenticatedClient
+        from stability_api.api.v2alpha import inpaint as api
+        from stability_api.models import InpaintRequest
+        from stability_api.types import File
+
+        raw = stack.enter_context(AuthenticatedClient(base_url=base_url, token=api_key, timeout=httpx.Timeout(TIMEOUT)))
+
+        def by_generated() -> object:
+            with path.open("rb") as image:
+                upload = File(payload=image, file_name=path.name, mime_type="image/png")
+                body = InpaintRequest(mode="mask", image=upload, prompt=PROMPT)
+                response = api.sync_detailed(client=raw, body=body, accept="image/*")
+            _ok(response)
+            return response.content
+
+        return by_generated
+    from stability import Stability
+
+    facade = stack.enter_context(Stability(api_key=api_key, base_url=base_url, timeout=TIMEOUT))
+
+    def by_facade() -> object:
+        # RGBA, so mask mode needs no mask: the transparent pixels are repainted.
+        return facade.inpaint(PROMPT, image=path).data
+
+    return by_facade
+
+
+def _measure(call: Callable[[], object], calls: int) -> dict[str, float]:
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(calls):
+        call()
+    return {"cpu": (time.process_time() - cpu) / calls, "wall": (time.perf_counter() - wall) / calls}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks._overhead_worker")
+    parser.add_argument("benchmark", choices=BENCHMARKS)
+    parser.add_argument("variant", choices=VARIANTS)
+    parser.add_argument("base_url")
+    parser.add_argument("api_key")
+    parser.add_argument("--image", type=Path, help="the inpaint input")
+    args = parser.parse_args(argv)
+    with ExitStack() as stack:
+        try:
+            if args.benchmark == "inpaint":
+                if args.image is None:
+                    parser.error("inpaint needs --image")
+                call = _inpaint(args.variant, args.base_url, args.api_key, args.image, stack)
+            else:
+                call = _text_to_image(args.variant, args.base_url, args.api_key, stack)
+            body = call()
+        except Exception as exc:  # reported to the coordinator, which stops the run with it
+            print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)
+            return 1
+        print(json.dumps({"bytes": len(body) if isinstance(body, bytes) else None}), flush=True)
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            command = json.loads(line)
+            try:
+                answer = _measure(call, int(command["calls"]))
+            except Exception as exc:
+                answer = {"error": f"{type(exc).__name__}: {exc}"}
+            print(json.dumps(answer), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -24,7 +24,7 @@ VARIANTS = ("httpx", "generated", "facade")
 @dataclass(frozen=True)
 class OverheadConfig:
     calls: int = 500
-    rounds: int = 5
+    rounds: int = 7
     warmup: int = 20
     block: int = 50  # calls per variant before switching to the next
     image_size: int = MIB  # the inpaint input, bytes
@@ -40,33 +40,40 @@ def _workers(benchmark: str, fake: FakeServer, extra: list[str]) -> Iterator[dic
         }
 
 
-def _interleaved(workers: dict[str, Child], config: OverheadConfig) -> dict[str, dict[str, list[float]]]:
+def _interleaved(
+    benchmark: str, fake: FakeServer, extra: list[str], config: OverheadConfig
+) -> tuple[dict[str, dict[str, list[float]]], int]:
     """Per round, each variant's ``calls`` calls, run in blocks of ``block`` taking turns between the variants.
 
     A burst of load from another process lasts longer than one block, so it falls on all variants alike; the
-    order rotates from block to block, so no variant always follows the same one.
+    order rotates from block to block, so no variant always follows the same one. Every round starts fresh
+    worker processes: a process keeps its memory layout for life, and one layout can cost a variant several
+    per cent for as long as it lives, so a round with a bad draw is one round, not the whole run.
+    Returns the figures and the response size.
     """
-    for worker in workers.values():
-        worker.command("run", calls=config.warmup)
-    names = list(workers)
-    figures: dict[str, dict[str, list[float]]] = {name: {"cpu": [], "wall": []} for name in names}
+    figures: dict[str, dict[str, list[float]]] = {name: {"cpu": [], "wall": []} for name in VARIANTS}
     block = max(1, min(config.block, config.calls))
-    turn = 0
-    for _ in range(config.rounds):
-        spent = {name: [0.0, 0.0] for name in names}
-        done = 0
-        while done < config.calls:
-            size = min(block, config.calls - done)
-            for name in names[turn % len(names) :] + names[: turn % len(names)]:
-                answer = workers[name].command("run", calls=size)
-                spent[name][0] += answer["cpu"] * size
-                spent[name][1] += answer["wall"] * size
-            done += size
-            turn += 1
+    size = 0
+    for round_ in range(config.rounds):
+        with _workers(benchmark, fake, extra) as workers:
+            size = workers["httpx"].hello["bytes"]
+            for worker in workers.values():
+                worker.command("run", calls=config.warmup)
+            spent = {name: [0.0, 0.0] for name in VARIANTS}
+            done = 0
+            turn = round_
+            while done < config.calls:
+                calls = min(block, config.calls - done)
+                for name in VARIANTS[turn % len(VARIANTS) :] + VARIANTS[: turn % len(VARIANTS)]:
+                    answer = workers[name].command("run", calls=calls)
+                    spent[name][0] += answer["cpu"] * calls
+                    spent[name][1] += answer["wall"] * calls
+                done += calls
+                turn += 1
         for name, (cpu, wall) in spent.items():
             figures[name]["cpu"].append(cpu / config.calls)
             figures[name]["wall"].append(wall / config.calls)
-    return figures
+    return figures, size
 
 
 def _report(result: Result, figures: dict[str, dict[str, list[float]]]) -> None:
@@ -84,11 +91,11 @@ def _report(result: Result, figures: dict[str, dict[str, list[float]]]) -> None:
 def text_to_image(fake: FakeServer, config: OverheadConfig) -> Result:
     """Benchmark 1: JSON body in, PNG bytes (about 256 KiB, see ``run.py``) out."""
     result = Result("text_to_image", f"1. per-call overhead, text-to-image (JSON in, PNG out), {config.calls} calls")
-    with _workers("text_to_image", fake, []) as workers:
-        figures = _interleaved(workers, config)
-        size = workers["httpx"].hello["bytes"]
+    figures, size = _interleaved("text_to_image", fake, [], config)
     _report(result, figures)
-    result.notes.append(f"response body {size / 1024:.0f} KiB (PNG); each variant in its own process")
+    result.notes.append(
+        f"response body {size / 1024:.0f} KiB (PNG); each variant in its own process, new ones every round"
+    )
     return result
 
 
@@ -98,12 +105,10 @@ def inpaint(fake: FakeServer, config: OverheadConfig, workdir: Path) -> Result:
     result = Result("inpaint", f"2. per-call overhead, inpaint ({mib:g} MiB image from a path), {config.calls} calls")
     # RGBA, so mask mode needs no mask: the transparent pixels are repainted.
     path = write_png(workdir / "inpaint-input.png", 512, 512, alpha=True, size=config.image_size)
-    with _workers("inpaint", fake, ["--image", str(path)]) as workers:
-        figures = _interleaved(workers, config)
-        size = workers["httpx"].hello["bytes"]
+    figures, size = _interleaved("inpaint", fake, ["--image", str(path)], config)
     _report(result, figures)
     result.notes.append(
         f"upload {path.stat().st_size / MIB:.2f} MiB, response body {size / 1024:.0f} KiB (PNG); "
-        "each variant in its own process"
+        "each variant in its own process, new ones every round"
     )
     return result

@@ -73,6 +73,40 @@ async def _acquire(gate: asyncio.Semaphore, options: Options) -> None:
         raise _pool_timeout(options) from None
 
 
+class ThreadGate:
+    """The sync driver's gate: at most ``slots`` requests inside httpx, the rest wait their turn.
+
+    ``threading.BoundedSemaphore`` takes a Python-level condition on every pass; here a free slot costs one
+    uncontended lock and the condition is used only while someone waits, because the gate is on every call.
+    """
+
+    def __init__(self, slots: int) -> None:
+        self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
+        self._free = slots
+        self._waiting = 0
+
+    def acquire(self, timeout: float | None = None) -> bool:
+        with self._lock:
+            if self._free > 0:
+                self._free -= 1
+                return True
+            self._waiting += 1
+            try:
+                if not self._freed.wait_for(lambda: self._free > 0, timeout):
+                    return False
+            finally:
+                self._waiting -= 1
+            self._free -= 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self._free += 1
+            if self._waiting:
+                self._freed.notify()
+
+
 @functools.cache
 def _user_agent() -> str:
     from ._version import __version__
@@ -94,7 +128,7 @@ class SyncDriver:
         self.transport = transport
         self.http = http_client or httpx.Client(transport=transport, limits=LIMITS, follow_redirects=False)
         # Only our own pool's size is known; a given client keeps its own queueing.
-        self._gate = threading.BoundedSemaphore(LIMITS.max_connections or 100) if self._owns else None
+        self._gate = ThreadGate(LIMITS.max_connections or 100) if self._owns else None
         self._sleep = sleep
 
     def run(self, flow: Flow[T], options: Options) -> T:

@@ -7,12 +7,14 @@ docs/benchmarks.md, benchmark 6.
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 
 import httpx
 import pytest
 
 import stability
-from stability._transport import LIMITS
+from stability._transport import LIMITS, ThreadGate
 from stability.testing import FakeStability
 
 TIMEOUT = httpx.Timeout(5.0, pool=0.05)
@@ -30,6 +32,33 @@ def test_sync_gate_times_out_like_the_pool() -> None:
             client.balance()
         gate.release()
         assert client.balance() > 0
+
+
+def test_thread_gate_lets_slots_through_and_wakes_every_waiter() -> None:
+    gate = ThreadGate(3)
+    inside = peak = 0
+    lock = threading.Lock()
+
+    def work() -> None:
+        nonlocal inside, peak
+        for _ in range(20):
+            assert gate.acquire(timeout=10)
+            with lock:
+                inside += 1
+                peak = max(peak, inside)
+            time.sleep(0.0005)
+            with lock:
+                inside -= 1
+            gate.release()
+
+    threads = [threading.Thread(target=work) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert peak == 3 and inside == 0
+    assert [gate.acquire(timeout=0) for _ in range(4)] == [True, True, True, False]
 
 
 def test_async_gate_times_out_like_the_pool_and_lets_many_through() -> None:

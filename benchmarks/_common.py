@@ -274,6 +274,11 @@ class FakeServer(Child):
         if image_bytes is not None:
             args.append(f"--image-bytes={image_bytes}")
         super().__init__("benchmarks._fake_server", args)
+        self._image_bytes, self._job_duration = image_bytes, job_duration
+
+    def another(self) -> FakeServer:
+        """A new fake process with the same settings (not yet started)."""
+        return FakeServer(image_bytes=self._image_bytes, job_duration=self._job_duration)
 
     @property
     def base_url(self) -> str:

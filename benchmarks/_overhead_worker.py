@@ -116,7 +116,7 @@ def _inpaint(variant: str, base_url: str, api_key: str, path: Path, stack: ExitS
     return by_facade
 
 
-def _measure(call: Callable[[], object], calls: int) -> dict[str, float]:
+def _measure(call: Callable[[], object], calls: int) -> dict[str, object]:
     cpu, wall = time.process_time(), time.perf_counter()
     for _ in range(calls):
         call()
@@ -148,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not line.strip():
                 continue
             command = json.loads(line)
+            answer: dict[str, object]
             try:
                 answer = _measure(call, int(command["calls"]))
             except Exception as exc:

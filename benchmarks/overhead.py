@@ -47,15 +47,16 @@ def _interleaved(
 
     A burst of load from another process lasts longer than one block, so it falls on all variants alike; the
     order rotates from block to block, so no variant always follows the same one. Every round starts fresh
-    worker processes: a process keeps its memory layout for life, and one layout can cost a variant several
-    per cent for as long as it lives, so a round with a bad draw is one round, not the whole run.
+    worker processes and a fresh fake: a process keeps its memory layout for life, and one layout can cost a
+    variant (or, through the fake, one request shape) several per cent for as long as it lives, so a bad draw
+    spoils one round, not the whole run.
     Returns the figures and the response size.
     """
     figures: dict[str, dict[str, list[float]]] = {name: {"cpu": [], "wall": []} for name in VARIANTS}
     block = max(1, min(config.block, config.calls))
     size = 0
     for round_ in range(config.rounds):
-        with _workers(benchmark, fake, extra) as workers:
+        with fake.another() as own, _workers(benchmark, own, extra) as workers:
             size = workers["httpx"].hello["bytes"]
             for worker in workers.values():
                 worker.command("run", calls=config.warmup)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from benchmarks import run
 from benchmarks._common import Figure, Result, Target, format_table, png
 
@@ -45,3 +47,12 @@ def test_table_marks_targets() -> None:
 def test_padded_png_has_the_requested_size() -> None:
     assert len(png(64, 64, size=10_000)) == 10_000
     assert png(8, 8).startswith(b"\x89PNG")
+
+
+def test_a_failing_worker_stops_the_run_with_its_error() -> None:
+    from benchmarks._common import Child, FakeServer
+
+    with FakeServer() as fake:
+        worker = Child("benchmarks._overhead_worker", ["text_to_image", "facade", fake.base_url, "sk-wrong"])
+        with pytest.raises(RuntimeError, match="AuthenticationError"):
+            worker.__enter__()

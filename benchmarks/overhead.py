@@ -1,10 +1,11 @@
 """Benchmarks 1 and 2: client CPU and wall time per call through raw httpx, the generated call and the facade.
 
-All three talk to the same fake and make the same request: the raw httpx variant is the physical limit (no
-validation, no models, bytes in and out). Each variant runs in a worker process of its own
-(``_overhead_worker.py``; it explains why), and the workers take turns in blocks of calls (httpx, generated,
-facade, then generated, facade, httpx, ...), so load from other processes on a shared machine hits all three
-alike. Every ratio is taken within one round. CPU is ``time.process_time()`` of the worker only; the fake's
+All talk to the same fake and make the same request: the raw httpx variant is the physical limit (no
+validation, no models, bytes in and out). A fourth, ``httpx-freed``, is raw httpx that also undoes httpx's
+response <-> stream cycle as the facade does, so ``facade / httpx-freed`` is the facade's own code alone (a
+reference figure, no target). Each variant runs in a worker process of its own (``_overhead_worker.py``; it
+explains why), and the workers take turns in blocks of calls (httpx, generated, facade, httpx-freed, then
+generated, facade, ...), so load from other processes on a shared machine hits all of them alike. Every ratio is taken within one round. CPU is ``time.process_time()`` of the worker only; the fake's
 CPU is in its own process, and an idle worker waits on its pipe without spending any.
 """
 
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._common import MIB, Child, FakeServer, Result, Target, ratios, write_png
+from ._overhead_worker import VARIANTS
 
 LIMIT = 1.10
-VARIANTS = ("httpx", "generated", "facade")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def _interleaved(
     spoils one round, not the whole run.
     Returns the figures and the response size.
     """
-    figures: dict[str, dict[str, list[float]]] = {name: {"cpu": [], "wall": []} for name in VARIANTS}
+    figures: dict[str, dict[str, list[float]]] = {name: {"cpu": [], "wall": [], "faults": []} for name in VARIANTS}
     block = max(1, min(config.block, config.calls))
     size = 0
     for round_ in range(config.rounds):
@@ -60,7 +61,7 @@ def _interleaved(
             size = workers["httpx"].hello["bytes"]
             for worker in workers.values():
                 worker.command("run", calls=config.warmup)
-            spent = {name: [0.0, 0.0] for name in VARIANTS}
+            spent = {name: [0.0, 0.0, 0.0] for name in VARIANTS}
             done = 0
             turn = round_
             while done < config.calls:
@@ -69,11 +70,13 @@ def _interleaved(
                     answer = workers[name].command("run", calls=calls)
                     spent[name][0] += answer["cpu"] * calls
                     spent[name][1] += answer["wall"] * calls
+                    spent[name][2] += answer["faults"] * calls
                 done += calls
                 turn += 1
-        for name, (cpu, wall) in spent.items():
+        for name, (cpu, wall, faults) in spent.items():
             figures[name]["cpu"].append(cpu / config.calls)
             figures[name]["wall"].append(wall / config.calls)
+            figures[name]["faults"].append(faults / config.calls)
     return figures, size
 
 
@@ -82,11 +85,15 @@ def _report(result: Result, figures: dict[str, dict[str, list[float]]]) -> None:
         result.figure(f"{name}: CPU per call", "us", [v * 1e6 for v in figures[name]["cpu"]])
     for name in VARIANTS:
         result.figure(f"{name}: wall per call", "us", [v * 1e6 for v in figures[name]["wall"]])
+    for name in VARIANTS:  # minor faults: memory the kernel had to map in for this process
+        result.figure(f"{name}: page faults per call", "count", figures[name]["faults"])
     for name in ("generated", "facade"):
         cpu = result.figure(f"{name} / httpx CPU", "x", ratios(figures[name]["cpu"], figures["httpx"]["cpu"]))
         result.figure(f"{name} / httpx wall", "x", ratios(figures[name]["wall"], figures["httpx"]["wall"]))
         if name == "facade":
             result.targets.append(Target("facade / httpx CPU per call", cpu.median, LIMIT))
+    # The facade's own code, with the memory behaviour it adds to httpx given to httpx as well.
+    result.figure("facade / httpx-freed CPU", "x", ratios(figures["facade"]["cpu"], figures["httpx-freed"]["cpu"]))
 
 
 def text_to_image(fake: FakeServer, config: OverheadConfig) -> Result:

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -47,52 +48,61 @@ def _freed(response: httpx.Response, variant: str) -> None:
         response.stream = SPENT
 
 
-def _text_to_image(variant: str, base_url: str, api_key: str, stack: ExitStack) -> Callable[[], object]:
+def _client(variant: str, base_url: str, api_key: str, stack: ExitStack) -> Any:
+    """The variant's client, closed with ``stack``: ``httpx.Client``, the generated one, or ``Stability``."""
     if variant.startswith("httpx"):
-        plain = stack.enter_context(httpx.Client(base_url=base_url, timeout=TIMEOUT))
+        return stack.enter_context(httpx.Client(base_url=base_url, timeout=TIMEOUT))
+    if variant == "generated":
+        from stability_api import AuthenticatedClient
+
+        return stack.enter_context(
+            AuthenticatedClient(base_url=base_url, token=api_key, timeout=httpx.Timeout(TIMEOUT))
+        )
+    from stability import Stability
+
+    return stack.enter_context(Stability(api_key=api_key, base_url=base_url, timeout=TIMEOUT))
+
+
+def _text_to_image(variant: str, base_url: str, api_key: str, stack: ExitStack) -> Callable[[], object]:
+    client = _client(variant, base_url, api_key, stack)
+    if variant.startswith("httpx"):
         url = f"/v1alpha/generation/{ENGINE}/text-to-image"
 
         def by_httpx() -> object:
             body = {"text_prompts": [{"text": PROMPT}], "width": 512, "height": 512, "seed": 7}
-            response = plain.post(url, json=body, headers={"Authorization": api_key, "Accept": "image/png"})
+            response = client.post(url, json=body, headers={"Authorization": api_key, "Accept": "image/png"})
             _ok(response)
             _freed(response, variant)
             return response.content
 
         return by_httpx
     if variant == "generated":
-        from stability_api import AuthenticatedClient
         from stability_api.api.v1alpha import text_to_image as api
         from stability_api.models import TextPrompt, TextToImageRequest
 
-        raw = stack.enter_context(AuthenticatedClient(base_url=base_url, token=api_key, timeout=httpx.Timeout(TIMEOUT)))
-
         def by_generated() -> object:
             body = TextToImageRequest(text_prompts=[TextPrompt(text=PROMPT)], width=512, height=512, seed=7)
-            response = api.sync_detailed(ENGINE, client=raw, body=body, accept="image/png")
+            response = api.sync_detailed(ENGINE, client=client, body=body, accept="image/png")
             _ok(response)
             return response.content
 
         return by_generated
-    from stability import Stability
-
-    facade = stack.enter_context(Stability(api_key=api_key, base_url=base_url, timeout=TIMEOUT))
 
     def by_facade() -> object:
-        return facade.text_to_image(PROMPT, width=512, height=512, seed=7).data
+        return client.text_to_image(PROMPT, width=512, height=512, seed=7).data
 
     return by_facade
 
 
 def _inpaint(variant: str, base_url: str, api_key: str, path: Path, stack: ExitStack) -> Callable[[], object]:
+    client = _client(variant, base_url, api_key, stack)
     if variant.startswith("httpx"):
-        plain = stack.enter_context(httpx.Client(base_url=base_url, timeout=TIMEOUT))
 
         def by_httpx() -> object:
             with path.open("rb") as image:
                 files = {"image": (path.name, image, "image/png")}
                 headers = {"Authorization": f"Bearer {api_key}", "Accept": "image/*"}
-                response = plain.post("/v2alpha/generation/stable-image/inpaint", data={"prompt": PROMPT, "mode": "mask"},
+                response = client.post("/v2alpha/generation/stable-image/inpaint", data={"prompt": PROMPT, "mode": "mask"},
                                       files=files, headers=headers)  # fmt: skip
             _ok(response)
             _freed(response, variant)
@@ -100,29 +110,23 @@ def _inpaint(variant: str, base_url: str, api_key: str, path: Path, stack: ExitS
 
         return by_httpx
     if variant == "generated":
-        from stability_api import AuthenticatedClient
         from stability_api.api.v2alpha import inpaint as api
         from stability_api.models import InpaintRequest
         from stability_api.types import File
-
-        raw = stack.enter_context(AuthenticatedClient(base_url=base_url, token=api_key, timeout=httpx.Timeout(TIMEOUT)))
 
         def by_generated() -> object:
             with path.open("rb") as image:
                 upload = File(payload=image, file_name=path.name, mime_type="image/png")
                 body = InpaintRequest(mode="mask", image=upload, prompt=PROMPT)
-                response = api.sync_detailed(client=raw, body=body, accept="image/*")
+                response = api.sync_detailed(client=client, body=body, accept="image/*")
             _ok(response)
             return response.content
 
         return by_generated
-    from stability import Stability
-
-    facade = stack.enter_context(Stability(api_key=api_key, base_url=base_url, timeout=TIMEOUT))
 
     def by_facade() -> object:
         # RGBA, so mask mode needs no mask: the transparent pixels are repainted.
-        return facade.inpaint(PROMPT, image=path).data
+        return client.inpaint(PROMPT, image=path).data
 
     return by_facade
 

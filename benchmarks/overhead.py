@@ -5,8 +5,9 @@ validation, no models, bytes in and out). A fourth, ``httpx-freed``, is raw http
 response <-> stream cycle as the facade does, so ``facade / httpx-freed`` is the facade's own code alone (a
 reference figure, no target). Each variant runs in a worker process of its own (``_overhead_worker.py``; it
 explains why), and the workers take turns in blocks of calls (httpx, generated, facade, httpx-freed, then
-generated, facade, ...), so load from other processes on a shared machine hits all of them alike. Every ratio is taken within one round. CPU is ``time.process_time()`` of the worker only; the fake's
-CPU is in its own process, and an idle worker waits on its pipe without spending any.
+generated, facade, ...), so load from other processes on a shared machine hits all of them alike. Every
+ratio is taken within one round. CPU is ``time.process_time()`` of the worker only; the fake's CPU is in its
+own process, and an idle worker waits on its pipe without spending any.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ._common import MIB, Child, FakeServer, Result, Target, ratios, write_png
 from ._overhead_worker import VARIANTS
 
 LIMIT = 1.10
+MEASURES = ("cpu", "wall", "faults")  # per call, as each worker reports them
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def _interleaved(
     spoils one round, not the whole run.
     Returns the figures and the response size.
     """
-    figures: dict[str, dict[str, list[float]]] = {name: {"cpu": [], "wall": [], "faults": []} for name in VARIANTS}
+    figures: dict[str, dict[str, list[float]]] = {name: {m: [] for m in MEASURES} for name in VARIANTS}
     block = max(1, min(config.block, config.calls))
     size = 0
     for round_ in range(config.rounds):
@@ -61,22 +63,20 @@ def _interleaved(
             size = workers["httpx"].hello["bytes"]
             for worker in workers.values():
                 worker.command("run", calls=config.warmup)
-            spent = {name: [0.0, 0.0, 0.0] for name in VARIANTS}
+            spent = {name: dict.fromkeys(MEASURES, 0.0) for name in VARIANTS}
             done = 0
             turn = round_
             while done < config.calls:
                 calls = min(block, config.calls - done)
                 for name in VARIANTS[turn % len(VARIANTS) :] + VARIANTS[: turn % len(VARIANTS)]:
                     answer = workers[name].command("run", calls=calls)
-                    spent[name][0] += answer["cpu"] * calls
-                    spent[name][1] += answer["wall"] * calls
-                    spent[name][2] += answer["faults"] * calls
+                    for measure in MEASURES:
+                        spent[name][measure] += answer[measure] * calls
                 done += calls
                 turn += 1
-        for name, (cpu, wall, faults) in spent.items():
-            figures[name]["cpu"].append(cpu / config.calls)
-            figures[name]["wall"].append(wall / config.calls)
-            figures[name]["faults"].append(faults / config.calls)
+        for name, totals in spent.items():
+            for measure, total in totals.items():
+                figures[name][measure].append(total / config.calls)
     return figures, size
 
 

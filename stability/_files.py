@@ -447,11 +447,11 @@ def _from_path(value: str | os.PathLike[Any], field: str) -> ImageSource:
             raise bad(_DIRECTORY)
         if not stat.S_ISREG(st.st_mode):  # a FIFO or a device cannot be reopened and read again per attempt
             raise bad("is not a regular file (pass its bytes or a file object instead)")
+        size = st.st_size
         try:
-            info = _sniff(_FileReader(file, 0, st.st_size))
+            info = _sniff(_FileReader(file, 0, size))
         except _Bad as exc:
             raise bad(str(exc)) from None
-        size = st.st_size
 
     def opener() -> BinaryIO:
         try:

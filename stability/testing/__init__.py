@@ -13,14 +13,24 @@ PNG/JPEG/WEBP images and MP4 videos that depend only on the seed and inputs, run
 controllable clock, debits balances, rate-limits, records every request and injects faults. Every answer it
 gives on its own conforms to openapi/stability.yaml. Where the service's documents leave room, it chooses:
 
-- v2alpha `accept: */*` (what HTTP clients send when told nothing) counts as absent, so it means the default
-  (`image/*` or `video/*`); v1alpha's `Accept` stays a strict enum, as its spec requires.
+- v2alpha `accept: */*` means the default (`image/*`, or `video/*` for the video result), as an absent header
+  does. The v2alpha enums list only that default and `application/json`, but `*/*` is what requests, httpx and
+  curl send when told nothing, Stability's own inpaint Python sample sends no `accept` and saves the answer's
+  bytes as a .webp, and v2beta's `results/{id}` declares `*/*` its default: refusing it would fail code that the
+  service's documents show working. Any other value outside the enum (`image/png`, a list, `text/plain`) is a
+  400. v1alpha's `Accept` stays a strict, required enum, as its spec requires and all its samples send.
+- A 429 is the documented example word for word (`rate_limit_exceeded`, "You have exceeded the rate limit of
+  150 requests within a 10 second period, and have been timed out for 60 seconds.") and, as documented, carries
+  no `Retry-After` unless you ask for one (`rate_limit_retry_after=True`, or `Fault.rate_limited("5")`).
 - Balances may go negative (no 402 is documented); v1alpha `Organization` headers are accepted as they come.
 - v1alpha init and mask images must have sides that are multiples of 64 and at most 1,048,576 pixels.
 
 Also: the pytest fixture `stability_fake` (a started fake; no rate limit; jobs finish at once), and the command
 line `python -m stability.testing --port 8080 [--host H] [--job-duration S] [--json]`, also reachable as
 `run_fake_server(argv)`.
+
+Importing this package needs only the SDK; running a fake needs the `testing` extra (Pillow, python-multipart):
+without it `FakeStability()` raises ImportError saying `pip install "stability-client[testing]"`.
 """
 
 from __future__ import annotations

@@ -28,12 +28,14 @@ from ._clock import Clock
 from ._errors import (
     MODERATION_MESSAGE,
     NOT_FOUND_MESSAGE,
+    RATE_LIMIT_NAME,
     SERVER_ERROR_MESSAGE,
     ApiError,
     Version,
     default_status_name,
     error_answer,
     error_body,
+    rate_limit_message,
 )
 from ._faults import REPLACING_KINDS, Fault, FaultQueue
 from ._forms import BodyError, Part, drain, media_type_of, read_json, read_multipart
@@ -100,6 +102,7 @@ class Settings:
     job_duration: float = 0.0
     retention: float = L.RESULT_RETENTION_SECONDS
     rate_limit: tuple[int, float, float] | None = None
+    rate_limit_retry_after: bool = False
     moderation_word: str | None = "forbidden"
     initial_balance: float = 1000.0
     video_bytes: int | None = None
@@ -346,9 +349,10 @@ class App:
             wait = self._limiter.wait(call.key, self.clock.now())
             limiter = self._limiter
         if wait > 0:
-            seconds = max(1, int(wait + 0.999))
-            message = f"more than {limiter.requests} requests in {limiter.window:g} seconds; retry in {seconds} seconds"
-            raise ApiError(429, "rate_limited", message, headers=[("Retry-After", str(seconds))])
+            message = rate_limit_message(limiter.requests, limiter.window, limiter.lockout)
+            # The service documents no Retry-After: a client must know the lockout. Opt in to test the header.
+            headers = [("Retry-After", str(max(1, int(wait + 0.999))))] if self.settings.rate_limit_retry_after else []
+            raise ApiError(429, RATE_LIMIT_NAME, message, headers=headers)
 
     def _charge(self, call: Call, credits: float) -> None:
         with self._lock:
@@ -514,7 +518,11 @@ class App:
     # ------------------------------------------------------------------------------------------ v2alpha
 
     def _v2_accept(self, call: Call, default: str) -> str:
-        """`accept`: absent or `*/*` (what clients send when told nothing) means the default."""
+        """`accept`: absent or `*/*` means the default; anything else outside the enum is a 400.
+
+        `*/*` is outside the v2alpha enum, yet it is what HTTP clients send when told nothing and what
+        Stability's own inpaint Python sample sends (it then saves the bytes): see the package docstring.
+        """
         accept = call.headers.get("accept", "").strip().lower()
         if accept in ("", "*/*"):
             return default
@@ -690,7 +698,7 @@ def _fault_error(version: Version, status: int) -> tuple[str, str]:
         400: "the request is invalid (injected fault)",
         401: "invalid API key",
         403: "permission denied",
-        429: f"more than {L.RATE_LIMIT_REQUESTS} requests in {L.RATE_LIMIT_WINDOW_SECONDS:g} seconds",
+        429: rate_limit_message(L.RATE_LIMIT_REQUESTS, L.RATE_LIMIT_WINDOW_SECONDS, L.RATE_LIMIT_LOCKOUT_SECONDS),
     }
     return default_status_name(status), messages.get(status, SERVER_ERROR_MESSAGE)
 

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
+from ._extra import require_testing_extra
 from ._fake import DEFAULT_RATE_LIMIT, FakeStability
 
 
@@ -21,6 +22,11 @@ def build_parser(prog: str = "python -m stability.testing") -> argparse.Argument
     parser.add_argument("--api-key", action="append", dest="api_keys", metavar="KEY", help="accept this key")
     parser.add_argument("--balance", type=float, default=1000.0, help="credits each key starts with")
     parser.add_argument("--no-rate-limit", action="store_true", help="turn off the 150 requests / 10 s limit")
+    parser.add_argument(
+        "--retry-after",
+        action="store_true",
+        help="add Retry-After to the rate limit's 429s (the service documents none, so neither does the fake)",
+    )
     parser.add_argument("--video-bytes", type=int, default=None, metavar="N", help="pad MP4 results to N bytes")
     parser.add_argument("--image-bytes", type=int, default=None, metavar="N", help="pad PNG results to N bytes")
     parser.add_argument("--fast", action="store_true", help="reuse outputs per operation, size and format")
@@ -33,11 +39,17 @@ def run_fake_server(argv: Sequence[str] | None = None, *, prog: str = "python -m
 
     It prints its URL and a key (or, with `--json`, one JSON line) and serves until SIGINT or SIGTERM.
     """
-    args = build_parser(prog).parse_args(argv)
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+    try:
+        require_testing_extra("the fake server")
+    except ImportError as exc:
+        parser.exit(2, f"{prog}: error: {exc}\n")
     fake = FakeStability(
         api_keys=args.api_keys,
         job_duration=args.job_duration,
         rate_limit=None if args.no_rate_limit else DEFAULT_RATE_LIMIT,
+        rate_limit_retry_after=args.retry_after,
         initial_balance=args.balance,
         video_bytes=args.video_bytes,
         image_bytes=args.image_bytes,

@@ -2,6 +2,9 @@
 
 v1alpha answers goa's `{name, id, message, temporary, timeout, fault}` as `application/vnd.goa.error`;
 v2alpha answers `{id, name, errors: [...]}` as `application/json` (no `message`).
+
+A 429 is the service's documented example, word for word: name `rate_limit_exceeded`, the same value as its v2
+`id`, and the sentence that states the limit and the lockout. The documents give it no `Retry-After` header.
 """
 
 from __future__ import annotations
@@ -25,12 +28,17 @@ STATUS_NAMES = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
-    429: "rate_limited",
+    429: "rate_limit_exceeded",
     500: "internal_error",
     502: "bad_gateway",
     503: "service_unavailable",
     504: "gateway_timeout",
 }
+
+RATE_LIMIT_NAME = "rate_limit_exceeded"
+# The documented 429 example uses its name as its `id` too: the only documented id that is not 32 hex digits,
+# kept so that a client which assumes the id's shape meets the answer it will get.
+DOCUMENTED_IDS = {RATE_LIMIT_NAME: RATE_LIMIT_NAME}
 
 SERVER_ERROR_MESSAGE = "An unexpected server error has occurred, please try again later."
 NOT_FOUND_MESSAGE = "id: the generation either does not exist or has expired."
@@ -53,6 +61,14 @@ class ApiError(Exception):
         super().__init__(f"{status} {name}: {'; '.join(self.messages)}")
 
 
+def rate_limit_message(requests: int, window: float, lockout: float) -> str:
+    """The documented 429 sentence; with the documented limit (150 in 10 s, 60 s lockout), its exact text."""
+    return (
+        f"You have exceeded the rate limit of {requests} requests within a {window:g} second period, and have "
+        f"been timed out for {lockout:g} seconds."
+    )
+
+
 def _goa_id() -> str:
     alphabet = string.ascii_uppercase + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(8))
@@ -70,7 +86,8 @@ def error_body(version: Version, status: int, name: str, messages: Sequence[str]
             "fault": status >= 500,
         }
         return json.dumps(body).encode(), GOA_CONTENT_TYPE
-    body = {"id": secrets.token_hex(16), "name": name, "errors": list(messages) or [name]}
+    error_id = DOCUMENTED_IDS.get(name) or secrets.token_hex(16)
+    body = {"id": error_id, "name": name, "errors": list(messages) or [name]}
     return json.dumps(body).encode(), JSON_CONTENT_TYPE
 
 

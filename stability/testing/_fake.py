@@ -11,6 +11,7 @@ from stability import _limits as L
 
 from ._app import App, RecordedRequest, Settings
 from ._clock import Clock
+from ._extra import require_testing_extra
 from ._faults import Fault
 from ._routes import OPERATIONS
 from ._server import SocketServer
@@ -38,7 +39,12 @@ class FakeStability:
         api_keys: The keys it accepts (bare or as `Bearer <key>`); one generated key by default.
         job_duration: Seconds (on `clock`) an image-to-video or upscale job answers 202 before its result.
         retention: Seconds (on `clock`) a finished job's result is kept; then its id is 404.
-        rate_limit: `(requests, window_seconds, lockout_seconds)` per key, or None for no limit.
+        rate_limit: `(requests, window_seconds, lockout_seconds)` per key, or None for no limit. Past the
+            limit every request of that key is answered the documented 429 (`rate_limit_exceeded`, "You have
+            exceeded the rate limit of 150 requests within a 10 second period, and have been timed out for 60
+            seconds.", with this fake's numbers) until the lockout ends, and is not charged.
+        rate_limit_retry_after: Add `Retry-After` (the seconds left in the lockout) to those 429s. Off by
+            default because the service documents no such header: a client must wait out the lockout on its own.
         moderation_word: A prompt containing it is moderated: v1alpha answers CONTENT_FILTERED (flat grey
             image), v2alpha inpaint and upscale answer 403 `content_moderation` and charge nothing.
         initial_balance: Credits each key starts with.
@@ -48,6 +54,11 @@ class FakeStability:
         fast: Reuse outputs per (operation, size, format) so the fake's own CPU cost stays small.
         host: The address the socket server listens on.
         port: Its port; 0 lets the OS choose.
+
+    Raises:
+        ImportError: Pillow or python-multipart (the `testing` extra) is not installed; the message says
+            `pip install "stability-client[testing]"`. Checked here, not at the first generation, which could
+            only answer 500.
     """
 
     def __init__(
@@ -57,6 +68,7 @@ class FakeStability:
         job_duration: float = 0.0,
         retention: float = L.RESULT_RETENTION_SECONDS,
         rate_limit: tuple[int, float, float] | None = None,
+        rate_limit_retry_after: bool = False,
         moderation_word: str | None = "forbidden",
         initial_balance: float = 1000.0,
         video_bytes: int | None = None,
@@ -65,12 +77,14 @@ class FakeStability:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        require_testing_extra("FakeStability")
         keys = tuple(api_keys) if api_keys is not None else (generate_api_key(),)
         settings = Settings(
             api_keys=keys,
             job_duration=job_duration,
             retention=retention,
             rate_limit=rate_limit,
+            rate_limit_retry_after=rate_limit_retry_after,
             moderation_word=moderation_word,
             initial_balance=initial_balance,
             video_bytes=video_bytes,

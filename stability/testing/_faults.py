@@ -73,7 +73,8 @@ class Fault:
 
     @classmethod
     def rate_limited(cls, retry_after: str | None = None) -> Fault:
-        """Answer 429 `rate_limited`, with a `Retry-After` header when given (seconds or an HTTP date)."""
+        """Answer the documented 429 (`rate_limit_exceeded` and its sentence), with a `Retry-After` header only
+        when given (seconds or an HTTP date): the service documents none."""
         pairs = (("Retry-After", retry_after),) if retry_after is not None else ()
         return cls("rate_limited", status_code=429, headers=pairs)
 

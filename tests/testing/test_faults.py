@@ -79,8 +79,10 @@ def test_rate_limited_fault(client: httpx.Client, fake: FakeStability) -> None:
     fake.inject("image_to_video", Fault.rate_limited(retry_after="Wed, 21 Oct 2026 07:28:00 GMT"))
     fake.inject("get_balance", Fault.rate_limited())
     goa, v2 = _t2i(client, fake), _video(client, fake)
-    assert goa.status_code == 429 and goa.headers["retry-after"] == "2" and goa.json()["name"] == "rate_limited"
-    assert v2.status_code == 429 and v2.headers["retry-after"].endswith("GMT") and v2.json()["name"] == "rate_limited"
+    assert goa.status_code == 429 and goa.headers["retry-after"] == "2"
+    assert goa.json()["name"] == "rate_limit_exceeded"
+    assert v2.status_code == 429 and v2.headers["retry-after"].endswith("GMT")
+    assert v2.json()["name"] == v2.json()["id"] == "rate_limit_exceeded"
     bare = client.get("/v1alpha/user/balance", headers=auth(fake))
     assert bare.status_code == 429 and "retry-after" not in bare.headers
     assert fake.charges() == 0

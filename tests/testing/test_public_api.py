@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 import stability.testing
 from stability.testing import FakeStability
@@ -78,3 +79,40 @@ def test_clock_only_moves_forward() -> None:
     assert fake.clock.now() - before >= 100
     with pytest.raises(ValueError):
         fake.clock.advance(-1)
+
+
+# Pillow and/or python-multipart behave as if never installed; then the fake is made and the outcome printed.
+_WITHOUT = """
+import sys
+
+class _NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in {blocked!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+        return None
+
+sys.meta_path.insert(0, _NotInstalled())
+import stability.testing  # importing needs only the SDK
+try:
+    stability.testing.FakeStability()
+except ImportError as exc:
+    print("ImportError:", exc)
+else:
+    print("made a fake that can only answer 500")
+"""
+
+
+@pytest.mark.parametrize(
+    ("blocked", "named"),
+    [
+        (("PIL",), "Pillow"),
+        (("python_multipart", "multipart"), "python-multipart"),
+        (("PIL", "python_multipart", "multipart"), "Pillow and python-multipart"),
+    ],
+    ids=["no-pillow", "no-multipart", "neither"],
+)
+def test_without_the_testing_extra_the_fake_fails_at_construction(blocked: tuple[str, ...], named: str) -> None:
+    code = _WITHOUT.format(blocked=blocked)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    install = 'pip install "stability-client[testing]"'
+    assert out == f"ImportError: FakeStability needs {named} (the testing extra): {install}\n"

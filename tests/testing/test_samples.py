@@ -146,22 +146,31 @@ def test_v2alpha_image_to_video_sample(api: tuple[str, str], tmp_path: Path) -> 
     assert mp4_size((tmp_path / "video.mp4").read_bytes()) == (1024, 576)
 
 
-def test_v2alpha_inpaint_and_upscale_samples(api: tuple[str, str], tmp_path: Path) -> None:
+def test_v2alpha_inpaint_and_upscale_samples(api: tuple[str, str], server: FakeStability, tmp_path: Path) -> None:
     api_host, api_key = api
-    (tmp_path / "dog-wearing-vr-goggles.png").write_bytes(image_bytes(320, 320))
-    with open(tmp_path / "dog-wearing-vr-goggles.png", "rb") as image:
+    (tmp_path / "husky-in-a-field.png").write_bytes(image_bytes(320, 320))
+    # The inpaint sample sends no `accept`, so requests sends `*/*`, and it saves the answer as a .webp: the
+    # reason the fake answers `*/*` with the default (the image) rather than 400 (see stability.testing).
+    with open(tmp_path / "husky-in-a-field.png", "rb") as image:
         response = requests.post(
             f"{api_host}/v2alpha/generation/stable-image/inpaint",
-            headers={"authorization": f"Bearer {api_key}", "accept": "image/*"},
+            headers={"authorization": f"Bearer {api_key}"},
             files={"image": image},
             data={
-                "prompt": "dog wearing black glasses",
+                "prompt": "golden retriever in a field",
                 "mode": "search",
-                "search_prompt": "glasses",
+                "search_prompt": "dog",
                 "output_format": "webp",
             },
         )
-    assert response.status_code == 200 and decode(response.content).format == "WEBP"
+    if response.status_code == 200:
+        with open(tmp_path / "golden-retriever-in-a-field.webp", "wb") as file:
+            file.write(response.content)
+    else:
+        raise Exception(str(response.json()))
+    assert server.requests[-1].headers.get("accept") == "*/*"
+    assert decode((tmp_path / "golden-retriever-in-a-field.webp").read_bytes()).format == "WEBP"
+    (tmp_path / "dog-wearing-vr-goggles.png").write_bytes(image_bytes(320, 320))
     with open(tmp_path / "dog-wearing-vr-goggles.png", "rb") as image:
         response = requests.post(
             f"{api_host}/v2alpha/generation/stable-image/upscale",

@@ -31,7 +31,9 @@ VIDEO_IMAGE = (768, 768)
 @dataclass(frozen=True)
 class MemoryConfig:
     download_sizes: tuple[int, ...] = (16 * MIB, 64 * MIB, 256 * MIB)
-    upload_size: int = 30_000_000  # "a ~30 MB image"
+    # Issue 7 asked for a ~30 MB image; the API refuses requests over 10 MiB (413) and the facade now refuses them
+    # before sending, so the benchmark uploads the largest image a request may carry.
+    upload_size: int = 10_000_000
     rounds: int = 3
     raw: bool = True  # also measure the raw generated call, for comparison
     extra: dict[str, Any] = field(default_factory=dict)

@@ -10,6 +10,7 @@ complete, so an interrupted download never leaves a half-written image under the
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import secrets
@@ -19,10 +20,9 @@ import zlib
 from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final, Literal, Protocol
 
-from ._errors import InvalidFileError
+from ._errors import InvalidFileError, SaveError
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -288,6 +288,13 @@ class _Described:
         return self._text
 
 
+def shown(value: object) -> object:
+    """``value`` for an error: an integer too long to print (``repr`` refuses past 4300 digits) is described."""
+    if isinstance(value, int) and value.bit_length() > 256:
+        return _Described(f"<an integer of {value.bit_length()} bits>")
+    return value
+
+
 def sniff_image(head: bytes, *, field: str) -> ImageInfo:
     """Read the format, size and alpha of an image from its leading bytes, without decoding any pixel.
 
@@ -311,13 +318,22 @@ class ImageSource:
     """A prepared image input: sniffed once, reopenable for every attempt, streamed from disk when it is a path.
 
     Made by :func:`image_source`. Every call to :meth:`open` gives a new stream at the first byte of the image,
-    which the caller closes; a retried upload opens it again.
+    which the caller closes; a retried upload opens it again. What is sent is what was checked: a path or file
+    that changed since it was sniffed is refused when it is opened again, before anything is sent.
     """
 
-    __slots__ = ("_opener", "field", "file_name", "info", "size")
+    __slots__ = ("_check", "_opener", "_shown", "field", "file_name", "info", "size")
 
     def __init__(
-        self, *, field: str, info: ImageInfo, file_name: str, size: int, opener: Callable[[], BinaryIO]
+        self,
+        *,
+        field: str,
+        info: ImageInfo,
+        file_name: str,
+        size: int,
+        opener: Callable[[], BinaryIO],
+        check: Callable[[BinaryIO], str | None] | None = None,
+        shown: object = None,
     ) -> None:
         self.field = field
         """The parameter's name."""
@@ -328,14 +344,43 @@ class ImageSource:
         self.size = size
         """The size in bytes."""
         self._opener = opener
+        # Given a stream from the opener, says how the data differs from what was sniffed (None: it does not).
+        self._check = check
+        self._shown = file_name if shown is None else shown
 
     def open(self) -> BinaryIO:
-        """A new binary stream at the start of the image; the caller closes it.
+        """A new binary stream of exactly the bytes that were checked, at their start; the caller closes it.
+
+        A read error while the stream is read (a failing disk, a file object whose ``read()`` fails) raises
+        ``InvalidFileError``, and so does a file changed while it is read: a request cut off that way is never
+        complete, so the API cannot process (or charge) it.
 
         Raises:
-            InvalidFileError: the file went away or was closed since the source was prepared.
+            InvalidFileError: the file went away, was closed, or changed (size, time stamps, identity or header)
+                since the source was prepared.
         """
-        return self._opener()
+        inner = self._opener()
+        try:
+            self._verify(inner)
+        except BaseException:
+            inner.close()
+            raise
+        return io.BufferedReader(_Checked(self, inner))
+
+    def _verify(self, inner: BinaryIO) -> None:
+        if self._check is None:
+            return
+        try:
+            change = self._check(inner)
+        except (OSError, ValueError) as exc:
+            raise self._failed(f"could not be checked again: {exc}") from None
+        if change is not None:
+            raise self._failed(
+                f"changed since it was checked ({change}); nothing more was sent: pass it again to have it checked"
+            )
+
+    def _failed(self, rule: str) -> InvalidFileError:
+        return InvalidFileError(self.field, self._shown, rule)
 
     def read(self) -> bytes:
         """The whole image. Streams from :meth:`open` keep a path's content out of memory; prefer them."""
@@ -360,9 +405,13 @@ def image_source(value: object, *, field: str) -> ImageSource:
             seek is read whole once.
         field: The parameter's name, for the errors and the file name sent.
 
+    Every attempt sends the bytes checked here: a path or file changed before a retry (or while it is being
+    sent) raises ``InvalidFileError`` instead of sending what was not checked.
+
     Raises:
         InvalidFileError: the file is missing, a directory, unreadable, empty, truncated, not a PNG, JPEG or WEBP
-            image, or ``value`` is of another type.
+            image, a path with a NUL byte or a character the file system cannot encode, or ``value`` is of
+            another type.
     """
     if isinstance(value, ImageSource):
         return value if value.field == field else _renamed(value, field)
@@ -375,7 +424,7 @@ def image_source(value: object, *, field: str) -> ImageSource:
         return _from_pil(value, field)
     if callable(getattr(value, "read", None)):
         return _from_file_object(value, field)
-    raise InvalidFileError(field, value, _expected(f"got {type(value).__name__}"))
+    raise InvalidFileError(field, shown(value), _expected(f"got {type(value).__name__}"))
 
 
 def _expected(what: str) -> str:
@@ -383,18 +432,102 @@ def _expected(what: str) -> str:
 
 
 def _renamed(source: ImageSource, field: str) -> ImageSource:
-    return ImageSource(field=field, info=source.info, file_name=source.file_name, size=source.size, opener=source.open)
+    return ImageSource(
+        field=field,
+        info=source.info,
+        file_name=source.file_name,
+        size=source.size,
+        opener=source._opener,
+        check=source._check,
+        shown=source._shown,
+    )
+
+
+class _Checked(io.RawIOBase):
+    """What an upload reads: the source's ``size`` bytes, with read errors and changes as ``InvalidFileError``.
+
+    It never gives more than was checked (a file that grew is cut at its checked size), and at the end of the
+    data it checks the source again, so a file rewritten while it was being sent fails the request before its
+    last part is sent.
+    """
+
+    def __init__(self, source: ImageSource, inner: BinaryIO) -> None:
+        super().__init__()
+        self._source = source
+        self._inner = inner
+        self._position = 0
+        self._inner_position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._source.size}.get(whence)
+        if base is None:
+            raise ValueError(f"invalid whence {whence!r}")
+        if base + offset < 0:
+            raise ValueError(f"negative seek position {base + offset}")
+        self._position = base + offset
+        return self._position
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        wanted = min(len(view), self._source.size - self._position)
+        if wanted <= 0:
+            self._source._verify(self._inner)
+            return 0
+        try:
+            if self._inner_position != self._position:
+                self._inner.seek(self._position)
+                self._inner_position = self._position
+            data = self._inner.read(wanted)
+        except (OSError, ValueError) as exc:
+            raise self._source._failed(
+                f"could not be read while it was being sent ({exc}); the request was cut off, so it was not processed"
+            ) from exc
+        if not data:
+            raise self._source._failed(
+                f"changed while it was being sent: it ended after {self._position:,} of the {self._source.size:,} "
+                "bytes checked; the request was cut off, so it was not processed"
+            )
+        view[: len(data)] = data
+        self._position += len(data)
+        self._inner_position = self._position
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                self._inner.close()
+            finally:
+                super().close()
 
 
 def _file_name(hint: str | None, fmt: ImageFormat, field: str) -> str:
     if not hint:
         return f"{field}.{fmt}"
-    name = os.path.basename(hint.rstrip("/\\")) or field
+    name = _sendable(os.path.basename(hint.rstrip("/\\"))) or field
     stem, ext = os.path.splitext(name)
     if ext.lower() in _EXTENSIONS[fmt]:
         return name
     # A wrong image extension would contradict the content type; any other suffix is part of the name.
     return f"{stem if ext.lower() in _IMAGE_EXTENSIONS else name}.{fmt}"
+
+
+def _sendable(name: str) -> str:
+    """``name`` as text a multipart header can carry: a path's bytes that are not UTF-8 (which Python keeps as
+    lone surrogates, and which would fail the request when its header is encoded) become ``_``."""
+    try:
+        raw = os.fsencode(name)
+    except UnicodeError:
+        raw = name.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace").replace("\ufffd", "_")
 
 
 def _from_bytes(data: bytes, field: str, name: str | None, described: object) -> ImageSource:
@@ -419,9 +552,22 @@ def _open_nonblocking(path: str, flags: int) -> int:
     return os.open(path, flags | _NONBLOCKING)
 
 
+def _identity(file: IO[bytes]) -> tuple[int, ...]:
+    """What changes when a file is written to or replaced: device, inode, size and time stamps (ctime cannot be
+    set back by a program, so a write that restores the mtime still shows)."""
+    st = os.fstat(file.fileno())
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _bad_path(exc: ValueError) -> str:
+    if isinstance(exc, UnicodeError):
+        return "is not a usable path: it holds a character the file system cannot encode (a lone surrogate)"
+    return "is not a usable path: it holds a NUL byte, which no file name can contain"
+
+
 def _from_path(value: str | os.PathLike[Any], field: str) -> ImageSource:
-    path = os.path.abspath(os.fsdecode(value))  # later attempts open the same file even if the cwd changes
     shown = os.fsdecode(value)
+    path = os.path.abspath(shown)  # later attempts open the same file even if the cwd changes
 
     def bad(rule: str) -> InvalidFileError:
         # The message shortens the value to 80 characters; keep a long path whole in the rule.
@@ -441,6 +587,8 @@ def _from_path(value: str | os.PathLike[Any], field: str) -> ImageSource:
         raise bad(_DIRECTORY if os.path.isdir(path) else "permission denied: the file cannot be read") from None
     except OSError as exc:
         raise bad(f"cannot open it: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL byte, or a lone surrogate that cannot become a file name's bytes
+        raise bad(_bad_path(exc)) from None
     with file:
         st = os.fstat(file.fileno())
         if stat.S_ISDIR(st.st_mode):
@@ -448,6 +596,7 @@ def _from_path(value: str | os.PathLike[Any], field: str) -> ImageSource:
         if not stat.S_ISREG(st.st_mode):  # a FIFO or a device cannot be reopened and read again per attempt
             raise bad("is not a regular file (pass its bytes or a file object instead)")
         size = st.st_size
+        checked = _identity(file)
         try:
             info = _sniff(_FileReader(file, 0, size))
         except _Bad as exc:
@@ -455,12 +604,24 @@ def _from_path(value: str | os.PathLike[Any], field: str) -> ImageSource:
 
     def opener() -> BinaryIO:
         try:
-            return open(path, "rb")
+            # Unbuffered: _Checked reads it in the upload's own chunks. Non-blocking: a FIFO put in its place
+            # does not hang the open, and is then refused as another file.
+            return open(path, "rb", buffering=0, opener=_open_nonblocking)
         except OSError as exc:
             raise bad(f"cannot open it again for sending: {exc.strerror or exc}") from None
 
+    def check(stream: BinaryIO) -> str | None:
+        # Each attempt opens the path again: it must still be the file that was checked, unchanged.
+        return None if _identity(stream) == checked else "another size, time stamp or file"
+
     return ImageSource(
-        field=field, info=info, file_name=_file_name(shown, info.format, field), size=size, opener=opener
+        field=field,
+        info=info,
+        file_name=_file_name(shown, info.format, field),
+        size=size,
+        opener=opener,
+        check=check,
+        shown=shown,
     )
 
 
@@ -500,12 +661,40 @@ def _from_file_object(value: Any, field: str) -> ImageSource:
     except (OSError, ValueError) as exc:
         raise bad(f"cannot read it: {exc}") from None
 
+    checked = None
+    if isinstance(value, io.FileIO | io.BufferedReader | io.BufferedRandom):  # (fileno() has side effects elsewhere)
+        try:
+            checked = _identity(value)
+        except (OSError, ValueError):  # not a file on disk
+            checked = None
+
     def opener() -> BinaryIO:
         if getattr(value, "closed", False) is True:
             raise bad("the file was closed before the request was sent; keep it open until the call returns")
         return io.BufferedReader(_FileWindow(value, start, size))
 
-    return ImageSource(field=field, info=info, file_name=_file_name(name, info.format, field), size=size, opener=opener)
+    def check(stream: BinaryIO) -> str | None:
+        # The caller's file may have been written to since: same length from the same start, same header,
+        # and for a file on disk the same identity and time stamps.
+        if checked is not None and _identity(value) != checked:
+            return "another size, time stamp or file"
+        if value.seek(0, os.SEEK_END) - start != size:
+            return f"it is no longer {size:,} bytes long"
+        try:
+            again = _sniff(_FileReader(value, start, size))
+        except _Bad as exc:
+            return str(exc)
+        return None if again == info else f"its header now reads {again.format} {again.width}x{again.height}"
+
+    return ImageSource(
+        field=field,
+        info=info,
+        file_name=_file_name(name, info.format, field),
+        size=size,
+        opener=opener,
+        check=check,
+        shown=value,
+    )
 
 
 def _seekable_position(file: Any) -> int | None:
@@ -584,33 +773,102 @@ def _from_pil(value: Any, field: str) -> ImageSource:
 def check_destination(path: str | os.PathLike[str], *, overwrite: bool) -> Path:
     """Check that an output can be written to ``path``; call it before paying for the output.
 
+    The directory part is resolved (links followed). Without ``overwrite`` the name itself must not exist in
+    any form, a symbolic link included, even one whose target is missing: a save never writes through a link
+    it was not allowed to replace. With ``overwrite`` an existing link is followed and its target replaced.
+
     Returns:
-        The absolute path, symbolic links resolved.
+        The absolute path to write.
 
     Raises:
         FileExistsError: ``path`` exists and ``overwrite`` is false.
-        InvalidFileError: ``path`` is a directory, or its directory does not exist (field ``path``).
+        InvalidFileError: ``path`` is not a path, holds a NUL byte or a character the file system cannot
+            encode, is a directory, is too long, or its directory does not exist or cannot be written to
+            (field ``path``).
     """
-    dest = Path(path).resolve()
-    if dest.is_dir():
-        raise InvalidFileError("path", os.fspath(path), "is a directory; give the path of a file to write")
-    if not dest.parent.is_dir():
-        what = "is not a directory" if dest.parent.exists() else "does not exist"
-        raise InvalidFileError("path", os.fspath(path), f"the directory {dest.parent} {what}")
-    if not overwrite and os.path.lexists(dest):
-        raise _exists(dest)
+    try:
+        shown = os.fsdecode(path)
+    except TypeError:
+        raise InvalidFileError("path", path, "must be a file path (str or os.PathLike)") from None
+    try:
+        if "\x00" in shown:
+            raise ValueError("embedded null byte")
+        os.fsencode(shown)  # pathlib's checks answer False for a path the file system cannot take; say why
+        given = Path(shown)
+        named = given.parent.resolve() / given.name
+        dest = named.resolve() if overwrite else named
+        if dest.is_dir():
+            raise InvalidFileError("path", shown, "is a directory; give the path of a file to write")
+        if not dest.parent.is_dir():
+            what = "is not a directory" if dest.parent.exists() else "does not exist"
+            raise InvalidFileError("path", shown, f"the directory {dest.parent} {what}")
+        if not overwrite and os.path.lexists(dest):
+            raise _exists(dest)
+        unwritable = _unwritable(dest.parent)
+    except ValueError as exc:  # a NUL byte, a lone surrogate (InvalidFileError is a ValueError too)
+        if isinstance(exc, InvalidFileError):
+            raise
+        raise InvalidFileError("path", shown, _bad_path(exc)) from None
+    except FileExistsError:
+        raise
+    except OSError as exc:  # a name too long, a loop of links, a directory that cannot be searched
+        raise InvalidFileError("path", shown, f"cannot be used: {exc.strerror or exc}") from None
+    if unwritable:
+        raise InvalidFileError("path", shown, f"the directory {dest.parent} {unwritable}")
     return dest
+
+
+def _unwritable(directory: Path) -> str | None:
+    """Why no file can be created in ``directory``, or None; so that a save that must fail fails before the
+    output is paid for (the CLI checks ``-o`` with this before it calls the API)."""
+    if os.name == "nt":  # Windows' access() reports a read-only attribute that directories ignore
+        return None
+    if os.access(directory, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+        return None
+    try:
+        if os.statvfs(directory).f_flag & os.ST_RDONLY:
+            return "is on a read-only file system"
+    except OSError:
+        pass
+    return "cannot be written to (permission denied)"
 
 
 def _exists(dest: Path) -> FileExistsError:
     return FileExistsError(f"{dest} already exists; pass overwrite=True to replace it")
 
 
+def _save_error(exc: OSError, dest: Path) -> SaveError:
+    if exc.errno is None:
+        return SaveError(f"could not save {dest}: {exc}; nothing was saved")
+    return SaveError(exc.errno, f"{exc.strerror or exc}; nothing was saved", os.fspath(dest))
+
+
+# The temporary file's name keeps this many bytes of the destination's name: with the dot, the random part and
+# ``.part`` it stays far below the 255 bytes most file systems allow, whatever the name's characters.
+_TEMP_NAME_BYTES: Final = 100
+
+
+def _shortened(name: str, limit: int) -> str:
+    """The longest start of ``name`` whose file-system encoding fits in ``limit`` bytes, cut between characters."""
+    kept = 0
+    for index, char in enumerate(name):
+        try:
+            kept += len(os.fsencode(char))
+        except UnicodeError:
+            kept += 4
+        if kept > limit:
+            return name[:index]
+    return name
+
+
 class _AtomicWriter:
     """One atomic write: a hidden temporary file beside the destination, moved into place by :meth:`commit`.
 
-    Used as a context manager by both drivers; leaving it without a commit (an exception, a KeyboardInterrupt, a
-    cancellation) removes the temporary file and leaves the destination as it was.
+    :meth:`create` it, :meth:`write` to it, :meth:`commit` it; :meth:`abort` in a ``finally`` removes whatever is
+    left. Interrupt-safe: :func:`atomic_write` calls :meth:`abort` in a ``finally`` (and again if that is interrupted),
+    and the temporary name is recorded before the file exists, so a ``KeyboardInterrupt`` or a cancellation at
+    any moment leaves no temporary file. Only the file object ever holds the temporary file's descriptor, so it
+    is closed exactly once, even when an interrupt drops the object (its finalizer closes it).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, overwrite: bool) -> None:
@@ -619,45 +877,47 @@ class _AtomicWriter:
         self._temp: Path | None = None
         self._file: BinaryIO | None = None
 
-    def __enter__(self) -> _AtomicWriter:
-        # O_EXCL on a random name rather than tempfile.mkstemp: mkstemp's 0600 would survive the rename, while
-        # 0666 lets the umask give the file the permissions any other new file gets.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    def create(self) -> None:
+        """Create the temporary file."""
+        stem = _shortened(self._dest.name, _TEMP_NAME_BYTES)
         for _ in range(100):
-            temp = self._dest.with_name(f".{self._dest.name[:100]}.{secrets.token_hex(4)}.part")
+            temp = self._dest.with_name(f".{stem}.{secrets.token_hex(4)}.part")
+            self._temp = temp  # before it exists: an interrupt just after the open still finds it to remove
             try:
-                fd = os.open(temp, flags, 0o666)
+                # "x" is O_CREAT | O_EXCL; open() gives 0666 less the umask, the permissions of any new file
+                # (tempfile.mkstemp's 0600 would survive the rename).
+                self._file = open(temp, "xb")
             except FileExistsError:
+                self._temp = None  # another writer's file
                 continue
-            self._temp = temp
-            try:
-                self._file = os.fdopen(fd, "wb")
-            except BaseException:
-                os.close(fd)
-                self.abort()
-                raise
-            return self
-        raise FileExistsError(f"could not create a temporary file in {self._dest.parent}")
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.abort()
+            except OSError as exc:
+                self._temp = None
+                raise _save_error(exc, self._dest) from exc
+            return
+        raise SaveError(errno.EEXIST, "could not create a temporary file; nothing was saved", os.fspath(self._dest))
 
     def write(self, chunk: bytes) -> None:
         assert self._file is not None, "write() after commit() or abort()"
-        self._file.write(chunk)
+        try:
+            self._file.write(chunk)
+        except OSError as exc:  # the disk is full, an I/O error, a file size limit
+            raise _save_error(exc, self._dest) from exc
 
     def commit(self) -> Path:
         assert self._file is not None and self._temp is not None, "commit() after commit() or abort()"
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        self._file = None
-        if self._overwrite:
-            os.replace(self._temp, self._dest)
-        else:
-            self._move_without_clobbering(self._temp)
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            self._file = None
+            if self._overwrite:
+                os.replace(self._temp, self._dest)
+            else:
+                self._move_without_clobbering(self._temp)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            raise _save_error(exc, self._dest) from exc
         self._temp = None
         _sync_directory(self._dest.parent)
         return self._dest
@@ -679,22 +939,31 @@ class _AtomicWriter:
                 os.replace(temp, self._dest)
             return
         try:
-            temp.unlink()
+            os.unlink(temp)
         except OSError:
             pass  # the image is in place; a stray temporary name is not worth failing the write for
 
     def abort(self) -> None:
-        if self._file is not None:
+        """Close and remove the temporary file, if any; it is finished even when an interrupt breaks into it."""
+        try:
+            self._discard()
+        except BaseException:
+            self._discard()
+            raise
+
+    def _discard(self) -> None:
+        file, temp = self._file, self._temp
+        if file is not None:
             try:
-                self._file.close()
+                file.close()
             except OSError:
                 pass
             self._file = None
-        if self._temp is not None:
+        if temp is not None:
             try:
-                self._temp.unlink()
-            except FileNotFoundError:
-                pass
+                os.unlink(temp)
+            except OSError:
+                pass  # already gone (moved into place), or it cannot be removed: nothing more to do
             self._temp = None
 
 
@@ -718,19 +987,30 @@ def atomic_write(path: str | os.PathLike[str], chunks: Iterable[bytes], *, overw
     """Write ``chunks`` to ``path`` so that the file appears whole or not at all.
 
     Each chunk is written as it comes, so memory does not grow with the file. Without ``overwrite`` an existing
-    file is never replaced, even one created while the chunks were arriving.
+    file (or a symbolic link) is never replaced, even one created while the chunks were arriving. Whatever
+    stops the write (an error, a ``KeyboardInterrupt``) leaves no temporary file behind.
 
     Returns:
         The absolute path written.
 
     Raises:
         FileExistsError: ``path`` exists and ``overwrite`` is false.
-        InvalidFileError: ``path`` is a directory or its directory does not exist.
+        InvalidFileError: ``path`` is not a usable path, a directory, or its directory does not exist or cannot
+            be written to.
+        SaveError: writing failed (disk full, read-only file system, I/O error); ``errno`` says why.
     """
-    with _AtomicWriter(path, overwrite=overwrite) as writer:
+    writer = _AtomicWriter(path, overwrite=overwrite)
+    try:
+        writer.create()
         for chunk in chunks:
             writer.write(chunk)
         return writer.commit()
+    finally:
+        try:
+            writer.abort()
+        except BaseException:  # interrupted on the way into abort(): run it again, then let the interrupt go on
+            writer.abort()
+            raise
 
 
 async def atomic_write_async(
@@ -741,7 +1021,15 @@ async def atomic_write_async(
     The writes themselves block the loop briefly (they go to the page cache); running them in a thread would let
     a cancellation return before the thread stops, racing the clean-up against the rename.
     """
-    with _AtomicWriter(path, overwrite=overwrite) as writer:
+    writer = _AtomicWriter(path, overwrite=overwrite)
+    try:
+        writer.create()
         async for chunk in chunks:
             writer.write(chunk)
         return writer.commit()
+    finally:
+        try:
+            writer.abort()
+        except BaseException:  # interrupted on the way into abort(): run it again, then let the interrupt go on
+            writer.abort()
+            raise

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import _limits as L
 from ._errors import ValidationError
-from ._files import ImageSource
+from ._files import ImageSource, shown
 
 Prompt = str | Sequence[str | tuple[str, float]]
 """A prompt: text, or a list of texts and ``(text, weight)`` pairs; a negative weight steers away."""
@@ -24,13 +24,13 @@ def number(field: str, value: Any, bounds: L.Bounds, *, integer: bool = False) -
         raise ValidationError(field, value, "must be an integer" if integer else "must be a number")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValidationError(field, value, "must be a finite number")
-    if value not in bounds:
-        raise ValidationError(field, value, f"must be {bounds.describe()}")
+    if value not in bounds:  # exact for any int, however large (no conversion to float)
+        raise ValidationError(field, shown(value), f"must be {bounds.describe()}")
 
 
 def choice(field: str, value: Any, allowed: Sequence[str]) -> None:
     if value is not None and value not in allowed:
-        raise ValidationError(field, value, "must be one of " + ", ".join(allowed))
+        raise ValidationError(field, shown(value), "must be one of " + ", ".join(allowed))
 
 
 def text(field: str, value: Any, max_chars: int, *, required: bool) -> None:
@@ -39,7 +39,7 @@ def text(field: str, value: Any, max_chars: int, *, required: bool) -> None:
             raise ValidationError(field, value, "is required")
         return
     if not isinstance(value, str):
-        raise ValidationError(field, value, "must be a string")
+        raise ValidationError(field, shown(value), "must be a string")
     if required and not value.strip():
         raise ValidationError(field, value, "must not be empty")
     if len(value) > max_chars:
@@ -59,18 +59,34 @@ def encodable(value: str) -> bool:
     return True
 
 
-def v1_prompts(prompt: Prompt, negative_prompt: str | None) -> list[tuple[str, float]]:
+def v1_prompts(prompt: object, negative_prompt: str | None) -> list[tuple[str, float]]:
     """The v1alpha ``text_prompts`` list; ``negative_prompt`` joins it with weight -1."""
-    items: list[str | tuple[str, float]] = [prompt] if isinstance(prompt, str) else list(prompt or [])
+    items: list[Any]
+    if isinstance(prompt, str):
+        items = [prompt]
+    elif prompt is None:
+        items = []
+    elif isinstance(prompt, Sequence) and not isinstance(prompt, bytes | bytearray | memoryview):
+        items = list(prompt)
+    else:  # a number, a Path, an image: not iterable, or iterable into nonsense
+        raise ValidationError(
+            "prompt",
+            shown(prompt),
+            f"must be a string or a list of strings and (text, weight) pairs, not {type(prompt).__name__}",
+        )
     pairs: list[tuple[str, float]] = []
     for item in items:
         pair = (item, 1.0) if isinstance(item, str) else item
         if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
-            raise ValidationError("prompt", item, "each prompt must be a string or a (text, weight) pair")
+            raise ValidationError("prompt", shown(item), "each prompt must be a string or a (text, weight) pair")
         text("prompt", pair[0], L.V1_PROMPT_MAX_CHARS, required=True)
         weight = pair[1]
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight):
-            raise ValidationError("prompt", item, "a prompt weight must be a finite number")
+        try:
+            finite = not isinstance(weight, bool) and isinstance(weight, int | float) and math.isfinite(weight)
+        except OverflowError:  # an int too large for a float (the JSON body would carry it as a float)
+            finite = False
+        if not finite:
+            raise ValidationError("prompt", (pair[0], shown(weight)), "a prompt weight must be a finite number")
         pairs.append((pair[0], float(weight)))
     if negative_prompt is not None:
         text("negative_prompt", negative_prompt, L.V1_PROMPT_MAX_CHARS, required=True)

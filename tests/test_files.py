@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import io
+import json
 import os
 import re
+import shutil
 import stat
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
+import warnings
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -861,3 +866,200 @@ def test_async_failure_and_keyboard_interrupt(tmp_path: Path) -> None:
         asyncio.run(atomic_write_async(tmp_path / "a.png", _achunks(5000, fail_at=2000)))
     assert asyncio.run(atomic_write_async(tmp_path / "b.png", _achunks(5000))).read_bytes() == _expected_content(5000)
     assert _listing(tmp_path) == ["b.png"]
+
+
+# --- saving: names, links, interrupts, full and read-only disks -------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", ["\u3042" * 84, "\u3042" * 83 + "-.png", "\U0001f30a" * 63, "x" * 251 + ".png"])
+def test_a_name_of_up_to_255_bytes_is_saved(tmp_path: Path, mode: str, name: str) -> None:
+    assert 250 <= len(os.fsencode(name)) <= 255  # a valid file name: the temporary one is cut by bytes
+    dest = _write(tmp_path / name, [b"first", b"second"], mode=mode)
+    assert dest.read_bytes() == b"firstsecond" and _listing(tmp_path) == [name]
+
+
+def test_a_name_over_255_bytes_is_an_invalid_path(tmp_path: Path) -> None:
+    with pytest.raises(InvalidFileError, match="name too long") as caught:
+        atomic_write(tmp_path / ("\u3042" * 86), [b"x"])
+    assert caught.value.field == "path" and _listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("target", ["missing.png", "existing.png", "sub/missing.png"])
+def test_a_symbolic_link_at_the_destination_is_an_existing_file(tmp_path: Path, mode: str, target: str) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "existing.png").write_bytes(b"keep me")
+    link = tmp_path / "out.png"
+    link.symlink_to(tmp_path / target)
+    with pytest.raises(FileExistsError, match="already exists"):
+        _write(link, [b"new"], mode=mode)
+    with pytest.raises(FileExistsError):
+        check_destination(link, overwrite=False)
+    assert link.is_symlink() and os.readlink(link) == str(tmp_path / target)
+    assert not (tmp_path / "missing.png").exists() and not (tmp_path / "sub" / "missing.png").exists()
+    assert (tmp_path / "existing.png").read_bytes() == b"keep me"
+    assert no_part_files(tmp_path) == []
+
+
+def no_part_files(directory: Path) -> list[str]:
+    return [p.name for p in directory.rglob("*.part")]
+
+
+class _Interrupter:
+    """A trace function that raises KeyboardInterrupt at the ``at``-th point it sees: every line and opcode of
+    ``stability/_files.py`` and (with ``entries``) every function entry below it, where a real signal's handler
+    runs too."""
+
+    def __init__(self, at: int, *, entries: bool) -> None:
+        self.at = at
+        self.seen = 0
+        self.entries = entries
+
+    def __call__(self, frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename == _FILES_MODULE:
+            frame.f_trace_opcodes = True
+            self._count()
+            return self._local
+        if self.entries:
+            self._count()  # the entry of any other function (os, pathlib, secrets...): no finer
+        return None
+
+    def _local(self, frame: Any, event: str, arg: Any) -> Any:
+        if event in ("line", "opcode"):
+            self._count()
+        return self._local
+
+    def _count(self) -> None:
+        self.seen += 1
+        if self.seen == self.at:
+            raise KeyboardInterrupt(f"injected at point {self.at}")
+
+
+_FILES_MODULE = sys.modules[atomic_write.__module__].__file__
+
+
+def _open_files() -> set[str]:
+    found = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            found.add(os.readlink(f"/proc/self/fd/{fd}"))
+    return found
+
+
+async def _achunks_of(content: list[bytes]) -> AsyncIterator[bytes]:
+    for chunk in content:
+        await asyncio.sleep(0)
+        yield chunk
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="lists open files through /proc")
+@pytest.mark.parametrize("mode", MODES)
+def test_an_interrupt_at_any_moment_leaves_no_temporary_file_and_closes_each_file_once(
+    tmp_path: Path, mode: str
+) -> None:
+    folder = Path(tempfile.mkdtemp(dir="/dev/shm" if os.path.isdir("/dev/shm") else tmp_path))  # fsync is free
+    dest = folder / "out.png"
+    content = [b"first chunk", b"second chunk"]
+    unraisable: list[Any] = []
+    before = _open_files()
+    at = 0
+    old_hook, old_trace = sys.unraisablehook, sys.gettrace()  # (a coverage tool's tracer comes back after)
+    sys.unraisablehook = unraisable.append
+    try:
+        while True:
+            at += 1
+            dest.unlink(missing_ok=True)
+            interrupter = _Interrupter(at, entries=mode == "sync")  # (asyncio's own calls are not counted)
+            with warnings.catch_warnings():
+                # A file object an interrupt drops is closed by its finalizer, which warns; it is closed once.
+                warnings.simplefilter("ignore", ResourceWarning)
+                sys.settrace(interrupter)
+                try:
+                    if mode == "sync":
+                        atomic_write(dest, iter(content))
+                    else:
+                        asyncio.run(atomic_write_async(dest, _achunks_of(content)))
+                    finished = True
+                except KeyboardInterrupt as exc:
+                    finished = False
+                    assert str(exc) == f"injected at point {at}"
+                finally:
+                    sys.settrace(old_trace)
+            assert _listing(folder) in ([], ["out.png"]), (at, _listing(folder))
+            if _listing(folder):
+                assert dest.read_bytes() == b"".join(content), at  # whole, or not there
+            assert [u for u in unraisable if not isinstance(u.exc_value, ResourceWarning)] == [], at
+            # (The directory itself may stay open: an interrupt right after _sync_directory's os.open() returns
+            # leaves a descriptor no object owns; Python has no file object for a directory.)
+            assert {p for p in _open_files() - before if p.startswith(f"{folder}{os.sep}")} == set(), at
+            if finished:
+                break
+    finally:
+        sys.unraisablehook = old_hook
+        shutil.rmtree(folder, ignore_errors=True)
+    assert at > 300, at  # every point of a whole write was tried
+
+
+# Runs in a private mount namespace, on a 64 KiB tmpfs (full after one big write) and a read-only tmpfs: real
+# ENOSPC and EROFS from the kernel, gone with the process.
+_FULL_AND_READ_ONLY = r"""
+import asyncio, errno, json, os, sys
+from pathlib import Path
+from stability import ImageResult, StabilityError
+from stability._files import atomic_write, atomic_write_async, check_destination
+
+full, read_only = Path(sys.argv[1]), Path(sys.argv[2])
+big = os.urandom(256 * 1024)
+(full / "old.png").write_bytes(b"the old image")
+
+async def chunks():
+    yield big
+
+def outcome(call):
+    try:
+        call()
+    except Exception as exc:
+        return {"type": type(exc).__name__, "typed": isinstance(exc, StabilityError),
+                "oserror": isinstance(exc, OSError), "errno": getattr(exc, "errno", None),
+                "field": getattr(exc, "field", None), "text": str(exc),
+                "left": sorted(os.listdir(full)) + sorted(os.listdir(read_only))}
+    return {"type": None}
+
+image = ImageResult(big, "image/png", 1, "SUCCESS", width=1, height=1)
+print(json.dumps({
+    "save": outcome(lambda: image.save(full / "new.png")),
+    "write": outcome(lambda: atomic_write(full / "new.png", [big[:1000], big])),
+    "async": outcome(lambda: asyncio.run(atomic_write_async(full / "new.png", chunks()))),
+    "overwrite": outcome(lambda: atomic_write(full / "old.png", [big], overwrite=True)),
+    "old": (full / "old.png").read_bytes().decode(),
+    "read_only_save": outcome(lambda: image.save(read_only / "new.png")),
+    "read_only_check": outcome(lambda: check_destination(read_only / "new.png", overwrite=True)),
+}))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux mount namespaces (util-linux's unshare)")
+def test_a_full_disk_and_a_read_only_one_are_typed_errors_that_leave_nothing(tmp_path: Path) -> None:
+    full, read_only = tmp_path / "full", tmp_path / "read-only"
+    full.mkdir()
+    read_only.mkdir()
+    namespace = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--map-root-user", "--mount"]
+    mounts = 'mount -t tmpfs -o size=64k tmpfs "$1" && mount -t tmpfs -o ro,size=16k tmpfs "$2" && exec "$3" -c "$4" "$1" "$2"'
+    done = subprocess.run(
+        [*namespace, "sh", "-c", mounts, "sh", str(full), str(read_only), sys.executable, _FULL_AND_READ_ONLY],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    for case in ("save", "write", "async", "overwrite"):  # ENOSPC: a SaveError (an OSError too) keeping errno
+        assert seen[case]["type"] == "SaveError" and seen[case]["typed"] and seen[case]["oserror"], seen[case]
+        assert seen[case]["errno"] == errno.ENOSPC and "nothing was saved" in seen[case]["text"], seen[case]
+        assert seen[case]["left"] == ["old.png"], seen[case]  # no temporary file, no partial output
+    assert seen["old"] == "the old image"  # an overwrite that did not fit kept the old file
+    for case in ("read_only_save", "read_only_check"):  # refused before writing (and, for -o, before paying)
+        assert seen[case]["type"] == "InvalidFileError" and seen[case]["typed"], seen[case]
+        assert seen[case]["field"] == "path", seen[case]
+        assert "read-only file system" in seen[case]["text"], seen[case]

@@ -15,10 +15,13 @@ from .raw_cases import png
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.DOTALL)
+# The files a block saves: the first argument of every save() call, when it is a literal.
+SAVED = re.compile(r"""\.save\(\s*["']([^"']+)["']""")
 
 
 def test_readme_has_examples() -> None:
     assert len(BLOCKS) >= 5
+    assert "lighthouse.png" in SAVED.findall(BLOCKS[0]) and "clip.mp4" in SAVED.findall(README.read_text())
 
 
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
@@ -27,6 +30,11 @@ def test_readme_block_runs(index: int, tmp_path: Path) -> None:
     (tmp_path / "mask.png").write_bytes(png(512, 512))
     (tmp_path / "frame-768.png").write_bytes(png(768, 768))
     block = BLOCKS[index]
+    # Every example runs as a second run would: over the outputs of a first one, which must not make it fail
+    # (after its generations were paid for) with FileExistsError.
+    outputs = sorted(set(SAVED.findall(block)))
+    for name in outputs:
+        (tmp_path / name).write_bytes(b"an earlier run's output")
     if "def test_" in block:  # a block that shows tests is run by pytest, as its reader would run it
         (tmp_path / "test_readme_block.py").write_text(block)
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_readme_block.py"]
@@ -36,6 +44,8 @@ def test_readme_block_runs(index: int, tmp_path: Path) -> None:
         env = {"STABILITY_API_KEY": fake.api_key, "STABILITY_BASE_URL": fake.base_url, "PATH": "/usr/bin:/bin"}
         done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+    for name in outputs:
+        assert (tmp_path / name).read_bytes() != b"an earlier run's output", f"{name} was not written"
     if "def test_" in block:
         assert f"{block.count('def test_')} passed" in done.stdout, done.stdout
     assert fake.api_key not in done.stdout + done.stderr

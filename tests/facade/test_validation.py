@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,57 @@ def test_job_ids_are_checked(client: Any, fake: FakeStability) -> None:
     with pytest.raises(stability.ValidationError):
         client.jobs.get("upscale-ish", "a" * 64)
     assert fake.count() == 0
+
+
+MiB = 1024 * 1024
+
+
+def _padded(data: bytes, size: int) -> bytes:
+    """A PNG of exactly ``size`` bytes: ``data`` with an ancillary chunk of filler (noise does not compress
+    either: what counts is the bytes sent) before its IEND."""
+    import struct
+    import zlib
+
+    filler = b"\x00" * (size - len(data) - 12)
+    chunk = struct.pack(">I", len(filler)) + b"prVt" + filler + struct.pack(">I", zlib.crc32(b"prVt" + filler))
+    return data[:-12] + chunk + data[-12:]
+
+
+def _claimed(width: int, height: int, size: int) -> bytes:
+    from ..reliability.test_bad_input import claimed_png
+
+    return _padded(claimed_png(width, height), size)
+
+
+OVER_10_MIB: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
+    # the issue's case: a 3000x3000 image is within inpaint's pixel bounds, but 27 MB is not within 10 MiB
+    "inpaint-27-MB": ("inpaint", lambda: {"image": _claimed(3000, 3000, 27 * MiB), "search_prompt": "y"}),
+    # under 10 MiB alone, over it with the multipart framing and the fields: the body is what counts
+    "inpaint-framing": ("inpaint", lambda: {"image": _claimed(3000, 3000, 10 * MiB - 100), "search_prompt": "y"}),
+    "inpaint-with-mask": (
+        "inpaint",
+        lambda: {"image": _claimed(2000, 2000, 6 * MiB), "mask": _claimed(2000, 2000, 5 * MiB)},
+    ),
+    "upscale": ("upscale", lambda: {"image": _claimed(1024, 1024, 11 * MiB)}),
+    "image-to-video": ("image_to_video", lambda: {"image": _claimed(768, 768, 11 * MiB)}),
+}
+
+
+@pytest.mark.parametrize("case", list(OVER_10_MIB))
+def test_a_request_over_10_mib_is_refused_before_sending(client: Any, fake: FakeStability, case: str) -> None:
+    method, make = OVER_10_MIB[case]
+    kwargs = make()
+    if method != "image_to_video":
+        kwargs["prompt"] = "a lighthouse"
+    with pytest.raises(stability.ValidationError) as caught:
+        getattr(client, method)(**kwargs)
+    assert caught.value.field == "image"
+    assert "10 MiB (10,485,760 bytes) per request" in caught.value.rule, caught.value.rule
+    assert fake.count() == 0 and fake.charges() == 0
+
+
+def test_a_request_just_under_10_mib_is_sent(client: Any, fake: FakeStability, tmp_path: Path) -> None:
+    path = tmp_path / "big.png"
+    path.write_bytes(_padded(png(96, 96), 10 * MiB - 2048))
+    assert client.upscale("x", image=path).id
+    assert fake.count("upscale") == 1

@@ -19,6 +19,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -357,3 +358,49 @@ def test_keys_and_organizations_a_header_cannot_carry_are_configuration_errors(o
         stability.Stability(base_url="http://localhost", **options)
     assert options["api_key"] not in str(caught.value)
     FIGURES.add("inputs tried")
+
+
+def _pil_image() -> Any:
+    from PIL import Image
+
+    return Image.new("RGB", (512, 512))
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda c: c.text_to_image(5), "prompt"),  # each was a raw TypeError, OverflowError, UnicodeEncodeError...
+        (lambda c: c.text_to_image(True), "prompt"),
+        (lambda c: c.text_to_image(Path("prompt.txt")), "prompt"),
+        (lambda c: c.text_to_image(_pil_image()), "prompt"),
+        (lambda c: c.image_to_image(5, image=image(512, 512)), "prompt"),
+        (lambda c: c.masked_image_to_image(Path("x"), image=image(512, 512), mask=image(512, 512)), "prompt"),
+        (lambda c: c.text_to_image([("a lighthouse", 10**400)]), "prompt"),
+        (lambda c: c.text_to_image("x", seed=10**5000), "seed"),  # too long for repr() to print
+        (lambda c: c.text_to_image("x", engine=10**5000), "engine"),
+        (lambda c: c.text_to_image("x", sampler=10**5000), "sampler"),
+        (lambda c: c.upscale("x", image=10**5000), "image"),
+        (lambda c: c.upscale("x", image="input-\ud800.png"), "image"),
+        (lambda c: c.image_to_image("x", image="input-\udfff.png"), "image"),
+        (lambda c: c.inpaint("x", image=image(96, 96), mask="mask-\ud800.png"), "mask"),
+        (lambda c: c.masked_image_to_image("x", image=image(512, 512), mask="mask-\ud800.png"), "mask"),
+        (lambda c: c.image_to_video("frame\x00.png"), "image"),
+        (lambda c: c.inpaint("x", image=image(96, 96), mask=b"mask\x00.png".decode()), "mask"),
+        (lambda c: c.text_to_image("x").save("out-\ud800.png"), "path"),
+        (lambda c: c.text_to_image("x").save("out\x00.png"), "path"),
+        (lambda c: c.image_to_video(image(768, 768)).save("clip-\ud800.mp4"), "path"),
+        (lambda c: c.image_to_video(image(768, 768)).save("clip\x00.mp4"), "path"),
+    ],
+)
+def test_bad_input_is_a_typed_error_naming_the_field(checked: Any, call: Callable[[Any], Any], field: str) -> None:
+    client, _, fake = checked
+    fake.reset()
+    with pytest.raises(stability.ValidationError) as caught:
+        call(client)
+    assert caught.value.field == field, caught.value
+    if field != "path":
+        assert fake.count() == 0
+    str(caught.value), repr(caught.value)  # printable, whatever the value
+    FIGURES.add("inputs tried")
+    FIGURES.add("invalid inputs refused before sending")
+    FIGURES.outcome(type(caught.value).__name__)

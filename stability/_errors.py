@@ -13,20 +13,27 @@
     │   │   └── ContentModerationError   403 content_moderation (not charged)
     │   ├── NotFoundError           404
     │   │   └── JobNotFoundError    404 on a job result: expired (24 h) or polled with another key
+    │   ├── RequestTooLargeError    413: the request is larger than the API takes (10 MiB)
+    │   ├── UnprocessableEntityError 422: well-formed, but refused
     │   ├── RateLimitError          429, with retry_after
     │   ├── ServerError             5xx and statuses outside the standard list (520, 524)
-    │   └── MalformedResponseError  a success whose body is not what the API documents
+    │   └── MalformedResponseError  a success whose body is not what the API documents (cut short, not the
+    │                               media asked for, an image of another size than asked), or an image
+    │                               ``to_pil()`` cannot decode
     ├── ContentFilteredError        finish_reason CONTENT_FILTERED, when asked to raise on it
-    └── JobTimeoutError             wait(timeout=) passed; the job goes on and can be resumed by id
+    ├── GenerationFailedError       finish_reason ERROR (v1alpha): the API says the generation failed
+    ├── JobTimeoutError             wait(timeout=) passed; the job goes on and can be resumed by id
+    └── SaveError                   a result could not be written (disk full, read-only); also an OSError
 
-Errors built from an answer carry ``attempts``: how many times the request was sent.
+Errors built from an answer carry ``attempts``: how many times the request was sent. Every error can be
+pickled (a ``ProcessPoolExecutor`` worker's error reaches the parent with its attributes); an attribute that
+cannot be pickled, such as an open file given as a parameter, arrives as its ``repr``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 __all__ = [
     "APIConnectionError",
@@ -37,6 +44,7 @@ __all__ = [
     "ConfigurationError",
     "ContentFilteredError",
     "ContentModerationError",
+    "GenerationFailedError",
     "InvalidFileError",
     "JobNotFoundError",
     "JobTimeoutError",
@@ -44,14 +52,21 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestTooLargeError",
     "ServerError",
     "StabilityError",
+    "UnprocessableEntityError",
     "ValidationError",
 ]
 
 
 class StabilityError(Exception):
     """The root of every error this package raises."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own reduce calls cls(*args), which fails for every constructor with keyword-only or
+        # extra arguments: rebuild without calling __init__, from the message and the attributes.
+        return (_restore, (type(self), self.args, _picklable(self.__dict__)))
 
 
 class ConfigurationError(StabilityError):
@@ -167,6 +182,14 @@ class JobNotFoundError(NotFoundError):
         )
 
 
+class RequestTooLargeError(APIError):
+    """413: the request is larger than the API accepts (10 MiB). Nothing was charged."""
+
+
+class UnprocessableEntityError(APIError):
+    """422: the request was well-formed, but the API refused it (for example, its content)."""
+
+
 class RateLimitError(APIError):
     """429: too many requests (150 per 10 s per key); the API locks the key out for a while."""
 
@@ -195,18 +218,40 @@ class ContentFilteredError(StabilityError):
         super().__init__(message)
 
 
-class JobTimeoutError(StabilityError, TimeoutError):
-    """``wait(timeout=)`` passed before the job finished. The job goes on; resume it by id."""
+class GenerationFailedError(StabilityError):
+    """The API answered, but said the generation failed (v1alpha ``finish_reason`` ERROR).
 
-    def __init__(self, kind: str, job_id: str, waited: float) -> None:
+    ``result`` holds what the call would have returned, for inspection: an image whose finish reason is ERROR
+    is not a usable picture, but it was answered (and may have been charged).
+    """
+
+    def __init__(self, message: str, *, result: Any) -> None:
+        self.result = result
+        """What the call would have returned: one ``ImageResult``, or a list of them for ``samples`` > 1."""
+        super().__init__(message)
+
+
+class JobTimeoutError(StabilityError, TimeoutError):
+    """``wait(timeout=)`` (or the default wait deadline) passed before a result arrived. The job goes on;
+    resume it by id. When the last polls failed, ``last_error`` (also ``__cause__``) says how: the job may
+    have finished long ago."""
+
+    def __init__(self, kind: str, job_id: str, waited: float, *, last_error: BaseException | None = None) -> None:
         self.kind = kind
         """``"upscale"`` or ``"image_to_video"``."""
         self.job_id = job_id
         """The generation id; pass it to ``client.jobs.get(kind, job_id)`` to resume."""
         self.waited = waited
         """Seconds waited."""
+        self.last_error = last_error
+        """Why the last poll got no answer (a ``RateLimitError``, ``ServerError``, ``APIConnectionError``...), or
+        None when the last poll said the job was still running."""
+        if last_error is None:
+            state = "it is still running"
+        else:
+            state = f"the last poll failed ({type(last_error).__name__}: {last_error}), so the job may have finished"
         super().__init__(
-            f"{kind} job {job_id} was not done after {waited:.1f}s; it is still running. Resume it with "
+            f"{kind} job {job_id} gave no result within {waited:.1f}s; {state}. Resume it with "
             f"client.jobs.get({kind!r}, {job_id!r}).wait() (results are kept for 24 hours)."
         )
 
@@ -216,6 +261,8 @@ _BY_STATUS: dict[int, type[APIError]] = {
     401: AuthenticationError,
     403: PermissionDeniedError,
     404: NotFoundError,
+    413: RequestTooLargeError,
+    422: UnprocessableEntityError,
     429: RateLimitError,
 }
 
@@ -224,7 +271,9 @@ _DEFAULT_NAMES = {
     401: "unauthorized",
     403: "permission_denied",
     404: "not_found",
-    429: "rate_limited",
+    413: "payload_too_large",
+    422: "unprocessable_entity",
+    429: "rate_limit_exceeded",  # the name of Stability's documented 429 body
 }
 
 
@@ -265,9 +314,11 @@ def error_from_response(
 
 
 def _parse_error_body(body: bytes) -> tuple[str | None, str | None, list[str]]:
+    from ._json import loads
+
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = loads(body)
+    except ValueError:  # UnicodeDecodeError is a ValueError; loads turns deep nesting into one too
         return None, None, []
     if not isinstance(data, dict):
         return None, None, []
@@ -275,23 +326,83 @@ def _parse_error_body(body: bytes) -> tuple[str | None, str | None, list[str]]:
     error_id = data.get("id") if isinstance(data.get("id"), str) else None
     messages: list[str] = []
     if isinstance(data.get("errors"), list):  # v2alpha
-        messages = [str(m) for m in data["errors"]]
+        messages = [_message(m) for m in data["errors"][:_MAX_MESSAGES]]
     elif isinstance(data.get("message"), str):  # goa (v1alpha) and v1
-        messages = [data["message"]]
+        messages = [_message(data["message"])]
     return name, error_id, messages
 
 
+# An error body is bounded when read, but a message is for people: a few, each of readable length.
+_MAX_MESSAGES: Final = 20
+_MAX_MESSAGE_CHARS: Final = 2000
+# Only the start of an error page is looked at for its title or first words, so a crafted page costs the same
+# as a short one.
+_SUMMARY_SCAN: Final = 8192
+
+
+def _message(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= _MAX_MESSAGE_CHARS else text[: _MAX_MESSAGE_CHARS - 3] + "..."
+
+
 def _summarise_text(body: bytes, limit: int = 200) -> str:
-    text = body.decode("utf-8", errors="replace")
+    text = body[:_SUMMARY_SCAN].decode("utf-8", errors="replace")
     if "<" in text and ">" in text:  # an HTML page: keep its title or first words, not the markup
         import re
 
-        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-        text = title.group(1) if title else re.sub(r"<[^>]+>", " ", text)
+        lowered = text.lower()
+        start = lowered.find("<title")
+        opened = lowered.find(">", start) + 1 if start >= 0 else 0
+        end = lowered.find("</title", opened) if opened else -1
+        # A tag is "<" up to the next ">" with no "<" inside: a regex that cannot backtrack over a run of "<".
+        text = text[opened:end] if end >= 0 else re.sub(r"<[^<>]*>", " ", text)
     text = " ".join(text.split())
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # a user's object whose __repr__ fails must not replace the error being reported
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_PLAIN: Final = (str, bytes, int, float, bool, type(None))
+
+
+def _picklable(state: dict[str, Any]) -> dict[str, Any]:
+    """The attributes, with any value pickle refuses (an open file given as a parameter) as its repr."""
+    import pickle  # only when an error is pickled: importing the errors stays cheap
+
+    kept = {}
+    for key, value in state.items():
+        if not isinstance(value, _PLAIN):
+            try:
+                pickle.dumps(value)
+            except Exception:  # pickle raises TypeError, PicklingError, AttributeError... for what it cannot do
+                value = _short(value, limit=200)
+        kept[key] = value
+    return kept
+
+
+def _restore(cls: type[StabilityError], args: tuple[Any, ...], state: dict[str, Any]) -> StabilityError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+class SaveError(StabilityError, OSError):
+    """A result could not be written to disk: the disk is full, the file system is read-only, an I/O error.
+
+    Also an ``OSError``, with the system's ``errno`` (``errno.ENOSPC``, ``errno.EROFS``...), ``strerror`` and
+    ``filename``. Nothing is left behind: no temporary file remains and the destination is as it was. The
+    result is not lost: save it elsewhere (``ImageResult.save``), or save the job again (``job.save``).
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # OSError's own reduce keeps errno, strerror and filename (``args`` alone would drop the filename).
+        reduced = OSError.__reduce__(self)
+        assert isinstance(reduced, tuple)
+        return reduced

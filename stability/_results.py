@@ -14,10 +14,67 @@ CONTENT_FILTERED = "CONTENT_FILTERED"
 
 _FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/webp": "webp", "video/mp4": "mp4"}
 
+# What a file name's extension says its content is. A known extension must match what is written; an unknown
+# one (or none) is the caller's business.
+_SUFFIX_FORMATS = {
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".jpe": "jpeg",
+    ".jfif": "jpeg",
+    ".webp": "webp",
+    ".gif": "gif",
+    ".bmp": "bmp",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".mp4": "mp4",
+    ".m4v": "mp4",
+}
+_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "webp": ".webp", "mp4": ".mp4"}
+# The formats save(convert=True) writes with Pillow (by their Pillow names).
+_CONVERTIBLE = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "gif": "GIF", "bmp": "BMP", "tiff": "TIFF"}
+
 
 def format_of(content_type: str) -> str:
     media = content_type.split(";", 1)[0].strip().lower()
     return _FORMATS.get(media, media.rsplit("/", 1)[-1])
+
+
+def suffix_format(path: str | os.PathLike[str]) -> str | None:
+    """The format a path's extension names (``"jpeg"`` for ``x.JPG``), or None for an unknown or no extension."""
+    try:
+        suffix = Path(os.fsdecode(path)).suffix
+    except TypeError:  # not a path at all: the writer refuses it with a typed error naming the field
+        return None
+    return _SUFFIX_FORMATS.get(suffix.lower())
+
+
+def check_suffix(path: str | os.PathLike[str], fmt: str, *, convertible: bool = False) -> str | None:
+    """Refuse to write ``fmt`` bytes under an extension that names another format.
+
+    Returns:
+        The format the extension names when it differs from ``fmt`` and ``convertible`` (the caller converts),
+        else None (write the bytes as they are).
+
+    Raises:
+        ValidationError: (field ``path``) the extension names another format and the bytes will not be converted.
+    """
+    named = suffix_format(path)
+    if named is None or named == fmt:
+        return None
+    if convertible and named in _CONVERTIBLE and fmt != "mp4":
+        return named
+    from ._errors import ValidationError
+
+    suffix = Path(os.fsdecode(path)).suffix
+    rule = f"the extension {suffix} names a {named.upper()} file, but this is a {fmt.upper()} "
+    rule += "video" if fmt == "mp4" else "image"
+    better = Path(os.fsdecode(path)).with_suffix(_SUFFIXES.get(fmt, f".{fmt}")).name
+    if fmt == "mp4" or named not in _CONVERTIBLE:
+        rule += f": save it as {better}"
+    else:
+        rule += f": save it as {better}, or pass convert=True to write a {named.upper()} (needs Pillow)"
+    raise ValidationError("path", os.fspath(path), rule)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -44,9 +101,14 @@ class _Media:
         return self.finish_reason == CONTENT_FILTERED
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-        """Write the file atomically: it is complete or absent. An existing file is kept unless ``overwrite``."""
+        """Write the file atomically: it is complete or absent. An existing file is kept unless ``overwrite``.
+
+        Raises:
+            ValidationError: the extension names another format (a ``.png`` path for an MP4 video).
+        """
         from ._files import atomic_write
 
+        check_suffix(path, self.format)
         return atomic_write(path, (self.data,), overwrite=overwrite)
 
     def _describe(self) -> str:
@@ -64,17 +126,75 @@ class ImageResult(_Media):
     """Pixels, read from the image header."""
     height: int = 0
 
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False, convert: bool = False) -> Path:
+        """Write the image atomically: it is complete or absent. An existing file is kept unless ``overwrite``.
+
+        The bytes are written as the API sent them, so the extension must name their format (``.png`` for a
+        PNG): a ``.jpg`` path for a PNG image is refused, never mislabelled. With ``convert=True`` the image is
+        re-encoded (with Pillow) into the format the extension names: png, jpeg, webp, gif, bmp or tiff (JPEG
+        has no alpha channel: transparent pixels become black). A path with no or another extension gets the
+        bytes as they are.
+
+        Raises:
+            ValidationError: the extension names another format and ``convert`` is false.
+            ImportError: ``convert=True`` needs a conversion and Pillow is not installed.
+            MalformedResponseError: ``convert=True`` and the image cannot be decoded.
+        """
+        from ._files import atomic_write
+
+        target = check_suffix(path, self.format, convertible=convert)
+        data = self.data if target is None else self._encoded(target)
+        return atomic_write(path, (data,), overwrite=overwrite)
+
+    def _encoded(self, fmt: str) -> bytes:
+        import io
+
+        image = self.to_pil()
+        if fmt == "jpeg" and image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        elif fmt == "gif" and image.mode not in ("P", "L"):
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        out = io.BytesIO()
+        try:
+            image.save(out, format=_CONVERTIBLE[fmt])
+        except (OSError, ValueError, KeyError) as exc:  # an encoder missing from this Pillow build
+            raise self._undecodable(f"Pillow cannot write it as {fmt.upper()}", exc) from exc
+        return out.getvalue()
+
     def to_pil(self) -> PILImage:
-        """The image as a ``PIL.Image.Image`` (needs Pillow: ``pip install "stability-client[pillow]"``)."""
+        """The image as a ``PIL.Image.Image`` (needs Pillow: ``pip install "stability-client[pillow]"``).
+
+        Raises:
+            ImportError: Pillow is not installed.
+            MalformedResponseError: the bytes cannot be decoded (corrupt, or a decompression bomb).
+        """
         try:
             from PIL import Image
         except ImportError as exc:
             raise ImportError('to_pil() needs Pillow: pip install "stability-client[pillow]"') from exc
         import io
 
-        image = Image.open(io.BytesIO(self.data))
-        image.load()
+        try:
+            image = Image.open(io.BytesIO(self.data))
+            image.load()
+        except MemoryError:
+            raise
+        except Exception as exc:  # Pillow's decoders raise OSError, ValueError, SyntaxError, EOFError, zlib.error...
+            raise self._undecodable("it cannot be decoded", exc) from exc
         return image
+
+    def _undecodable(self, what: str, exc: BaseException) -> Exception:
+        from ._errors import MalformedResponseError
+
+        return MalformedResponseError(
+            200,
+            name="undecodable_image",
+            error_id=None,
+            messages=[f"the {self.format} image ({len(self.data)} bytes): {what}: {type(exc).__name__}: {exc}"],
+            request_id=self.request_id,
+            headers={},
+            body=b"",
+        )
 
     def _repr_png_(self) -> bytes | None:
         return self.data if self.format == "png" else None

@@ -6,25 +6,35 @@ is done. ``wait_flow`` composes ``_flow.call_flow`` (one poll, with the GET retr
     first check soon after the start -> poll -> 202? report progress, sleep the interval -> poll -> ... -> 200
 
 The first check comes ``FIRST_CHECK`` seconds after the job started (at once when resuming an old job), then
-every ``interval`` seconds, optionally growing by ``backoff`` up to ``MAX_INTERVAL``. The API asks for no
-more than one upscale poll per 10 seconds, which is the default interval. A deadline (``timeout``) is checked
-before every sleep: the flow never sleeps past it, never polls early to beat it, and raises
-``JobTimeoutError`` (the job keeps running and can be resumed by id). A poll that still fails after its
-retries (5xx, 429, connection trouble) is not fatal: the job is still there, so polling goes on; only
-``MAX_FAILED_POLLS`` such failures in a row end the wait. There is no busy loop: every poll is preceded by
-a positive sleep except the first check of a resumed job.
+every ``interval`` seconds, optionally growing by ``backoff`` up to ``MAX_INTERVAL`` (or the interval, when
+larger). The API asks for no more than one upscale poll per 10 seconds, which is the default interval.
+
+The deadline. Every wait has one: ``timeout`` seconds after it began, ``DEFAULT_WAIT_TIMEOUT`` when none is
+given (``math.inf`` waits for ever). It is checked before every sleep: the flow never sleeps past it, never
+polls early to beat it, and raises ``JobTimeoutError`` (the job keeps running and can be resumed by id). It is
+also handed to every poll, so a poll's own retries and ``Retry-After`` sleeps end by it too: a wait ends at
+most one poll interval after its timeout (in practice at it). When the last polls failed, the error names
+that failure and chains it (``__cause__``), because the job may have finished long ago.
+
+Failures. A poll that still fails after its retries (5xx, connection trouble) is not fatal: the job is still
+there, so polling goes on; only ``MAX_FAILED_POLLS`` such failures in a row end the wait. A 429 is different:
+the key is locked out (for ``Retry-After`` seconds, or the documented 60 s when the answer does not say), so
+the next poll waits until the lockout is over (one request per lockout, not a burst of refused ones) and a
+lockout never counts toward ``MAX_FAILED_POLLS``: it says nothing about the job. There is no busy loop: every
+poll is preceded by a positive sleep except the first check of a resumed job.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from ._errors import APIConnectionError, JobTimeoutError, RateLimitError, ServerError
+from ._errors import APIConnectionError, JobTimeoutError, RateLimitError, ServerError, ValidationError
 from ._flow import Flow, Operation, Sleep, call_flow
-from ._retry import RetryPolicy
+from ._retry import RetryPolicy, rate_limit_wait
 
 T = TypeVar("T")
 
@@ -35,6 +45,11 @@ DEFAULT_INTERVAL: dict[JobKind, float] = {"upscale": 10.0, "image_to_video": 10.
 FIRST_CHECK = 2.0
 MAX_INTERVAL = 30.0
 MAX_FAILED_POLLS = 5
+DEFAULT_WAIT_TIMEOUT = 30 * 60.0
+"""Seconds ``wait()`` and ``save()`` wait when no ``timeout`` is given. The API documents no job duration;
+image-to-video, the slowest job, takes minutes, so half an hour covers it many times over (and a 60 s
+lockout or two), while a job that never leaves 202 still ends the wait the same hour. Results are kept 24 h:
+resume by id after a ``JobTimeoutError``, or pass ``timeout=math.inf`` to wait for ever."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +93,25 @@ def first_check_delay(started: float | None, now: float, interval: float) -> flo
     return max(0.0, min(FIRST_CHECK, interval) - (now - started))
 
 
+def wait_timeout(timeout: object) -> float:
+    """The seconds a wait may last: ``DEFAULT_WAIT_TIMEOUT`` for None; ``math.inf`` waits for ever."""
+    if timeout is None:
+        return DEFAULT_WAIT_TIMEOUT
+    seconds = math.nan
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool):
+        try:
+            seconds = float(timeout)
+        except OverflowError:  # an int too large for a float
+            seconds = math.inf if timeout > 0 else -math.inf
+    if not seconds >= 0:  # also NaN and what is not a number
+        rule = (
+            f"must be a number of seconds >= 0 (None: the default, {DEFAULT_WAIT_TIMEOUT / 60:g} minutes; "
+            "math.inf: no deadline)"
+        )
+        raise ValidationError("timeout", timeout, rule)
+    return seconds
+
+
 def wait_flow(
     poll: Operation[Poll[T]],
     *,
@@ -89,38 +123,64 @@ def wait_flow(
     started: float | None,
     backoff: float = 1.0,
     on_progress: Callable[[JobStatus], Any] | None = None,
+    begin: float | None = None,
+    poll_timeout: float | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> Flow[T]:
-    """Poll until the job is done; return its result."""
-    begin = clock()
+    """Poll until the job is done; return its result.
+
+    ``timeout`` (seconds; None: ``DEFAULT_WAIT_TIMEOUT``; ``math.inf``: none) counts from ``begin`` (a
+    ``clock()`` time; default: now), so a caller that starts the flow again (``save`` after a broken download)
+    keeps one deadline for all of it. ``poll_timeout`` bounds each poll (its retries included) as well.
+    """
+    begin = clock() if begin is None else begin
+    deadline = begin + wait_timeout(timeout)
     origin = started if started is not None else begin
     polls = failures = 0
-    delay = first_check_delay(started, begin, interval)
+    last_error: Exception | None = None
+    step = interval
+    delay = first_check_delay(started, clock(), interval)
     while True:
-        if timeout is not None:
-            remaining = timeout - (clock() - begin)
-            if delay > remaining:
-                if remaining > 0:
-                    yield Sleep(remaining)
-                raise JobTimeoutError(kind, job_id, clock() - begin)
+        remaining = deadline - clock()
+        if delay > remaining or remaining <= 0:  # the next poll would come too late: end at the deadline
+            if remaining > 0:
+                yield Sleep(remaining)
+            raise JobTimeoutError(kind, job_id, clock() - begin, last_error=last_error) from last_error
         if delay > 0:
             yield Sleep(delay)
         polls += 1
         try:
-            outcome = yield from call_flow(poll, policy)
-        except _TRANSIENT:
+            outcome = yield from call_flow(
+                poll, policy, deadline=_poll_deadline(deadline, poll_timeout, clock), clock=clock
+            )
+        except RateLimitError as exc:
+            last_error = exc
+            state = "retrying"
+        except _TRANSIENT as exc:
+            last_error = exc
             failures += 1
             if failures >= MAX_FAILED_POLLS:
                 raise
             state = "retrying"
         else:
             failures = 0
+            last_error = None
             if isinstance(outcome, Done):
                 _report(on_progress, JobStatus(job_id, kind, "done", clock() - origin, polls))
                 return outcome.result
             state = outcome.status
         _report(on_progress, JobStatus(job_id, kind, state, clock() - origin, polls))
-        delay = interval if polls == 1 else min(MAX_INTERVAL, max(interval, delay * backoff))
+        step = interval if polls == 1 else min(max(MAX_INTERVAL, interval), max(interval, step * backoff))
+        delay = step
+        if isinstance(last_error, RateLimitError):
+            # Every request inside the lockout is refused: the next poll comes after it, whatever the interval.
+            delay = max(step, rate_limit_wait(last_error.headers.get("retry-after")))
+
+
+def _poll_deadline(deadline: float, poll_timeout: float | None, clock: Callable[[], float]) -> float | None:
+    if poll_timeout is not None:
+        deadline = min(deadline, clock() + poll_timeout)
+    return deadline if math.isfinite(deadline) else None
 
 
 def _report(on_progress: Callable[[JobStatus], Any] | None, status: JobStatus) -> None:

@@ -4,6 +4,11 @@ Reads (GET) are retried on connection failures, timeouts, 429, 500, 502, 503 and
 retried only when it provably was not processed: the connection failed before the request went out, or the
 API answered 429 (a refused request is not charged). After a read timeout, a dropped connection or a 5xx
 the POST may have been processed, and sending it again could charge twice, so the error is raised instead.
+
+A 429 is not a blip: the API documents that a key over its rate (150 requests in 10 s) is locked out for
+60 seconds, and sends no ``Retry-After``. Every request inside the lockout is refused, so a 429 without
+``Retry-After`` is waited out as if it said ``Retry-After: 60`` (``rate_limit_wait``), never retried after the
+usual half-second backoff.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import random
 import time
 from dataclasses import dataclass
 from typing import Literal
+
+from ._limits import RATE_LIMIT_LOCKOUT_SECONDS
 
 FailureKind = Literal["connect", "sent"]
 """``connect``: the request never left (connect error, connect or pool timeout). ``sent``: it may have."""
@@ -28,7 +35,8 @@ class RetryPolicy:
     base_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 60.0
-    """A ``Retry-After`` longer than this is not waited for: the error is raised so the caller decides."""
+    """A ``Retry-After`` longer than this is not waited for: the error is raised so the caller decides. A 429
+    without one counts as the documented 60 s lockout, so the default still waits it out."""
 
 
 def retry_delay(
@@ -52,12 +60,21 @@ def retry_delay(
             return None
     elif status is None or status not in RETRYABLE_STATUSES or (charged and status != 429):
         return None
-    hinted = parse_retry_after(retry_after)
+    hinted = rate_limit_wait(retry_after) if status == 429 else parse_retry_after(retry_after)
     if hinted is not None:
         return hinted if hinted <= policy.max_retry_after else None
     backoff = min(policy.max_delay, policy.base_delay * 2.0 ** (attempt - 1))
     # Full jitter keeps many clients that failed together from retrying together.
     return backoff * (0.5 + 0.5 * (random.random() if rand is None else rand))
+
+
+def rate_limit_wait(retry_after: str | None) -> float:
+    """Seconds to wait after a 429: its ``Retry-After``, or else the documented lockout (60 s).
+
+    Retrying sooner only meets the lockout again (and spends the key's requests on refusals).
+    """
+    hinted = parse_retry_after(retry_after)
+    return RATE_LIMIT_LOCKOUT_SECONDS if hinted is None else hinted
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

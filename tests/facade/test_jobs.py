@@ -69,6 +69,7 @@ def test_deadline_raises_with_the_id_and_the_job_survives(client: Any, fake: Fak
         job.wait(timeout=0.4, poll_interval=0.1)
     assert 0.35 <= time.monotonic() - started < 2.0
     assert caught.value.job_id == job.id and job.id in str(caught.value) and "jobs.get" in str(caught.value)
+    assert caught.value.last_error is None and "still running" in str(caught.value)  # every poll answered 202
     fake.reset_faults()
     assert job.wait(poll_interval=FAST).width > 128
 

@@ -9,8 +9,11 @@ The oracle is the README's retry policy written as a small simulation (not the f
   been processed), ``status`` (an error answer), ``ok`` (a usable answer) or ``pending`` (202 on a job result);
 - reads (GET) are retried after ``connect``, ``sent`` and statuses 429/500/502/503/504; a charged POST only
   after ``connect`` and 429; at most ``max_retries`` times;
-- a job wait polls on: a poll that fails with a server, rate-limit or connection error is not fatal, five in a
-  row end the wait; a 404 on a result is ``JobNotFoundError``; a deadline is ``JobTimeoutError``;
+- a job wait polls on: a poll that fails with a server or connection error is not fatal, five in a row end the
+  wait; a 404 on a result is ``JobNotFoundError``; a deadline is ``JobTimeoutError``;
+- a 429 is waited out (its Retry-After, else the documented 60 s lockout), within a poll's retries and between
+  polls, and never counts toward the five; a wait that could only poll again after its deadline ends at the
+  deadline with ``JobTimeoutError`` (so a lockout ends a wait whose deadline is nearer than 60 s);
 - a save streams the result: a download that breaks off is fetched again, at most ``max_retries`` times.
 """
 
@@ -33,7 +36,10 @@ from ..raw_cases import png
 
 MAX_RETRIES = 2
 SLOW_TIMEOUT = 0.02  # the client timeout in the slow-answer rows; the fake answers after 1 s
-DEADLINE = 0.3  # the wait(timeout=) of the never-finishing rows
+DEADLINE = 0.3  # the wait(timeout=) of the rows that can only end at their deadline (see short_deadline)
+WAIT_DEADLINE = 10.0  # the wait(timeout=) of the other rows
+LOCKOUT = 60.0  # what a 429 without Retry-After is waited out for
+HINTED = 2.0  # about what the rows with a Retry-After ask for (2 s, or an HTTP date 3 s ahead)
 PERSISTENT = 10_000  # "every request from now on"
 
 Kind = Literal["charged", "read", "wait", "save"]
@@ -128,7 +134,7 @@ class Context:
     job_id: str = ""
     destination: Path | None = None
     existing: bytes | None = None
-    deadline: float = 10.0
+    deadline: float = WAIT_DEADLINE
 
 
 @dataclass(frozen=True)
@@ -261,6 +267,14 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 
+def short_deadline(operation: Operation, fault: FaultCase, pattern: Pattern) -> bool:
+    """Rows whose wait can only end at its deadline (a job that never finishes, a key locked out for good): they
+    get a short deadline that passes in real time, not a 10 s one."""
+    if pattern != "persistent" or operation.kind not in ("wait", "save"):
+        return False
+    return fault.name == "never_finishes" or (fault.effect.kind == "status" and fault.effect.status == 429)
+
+
 def applicable(operation: Operation, fault: FaultCase, pattern: Pattern) -> bool:
     if fault.results_only and not operation.result_op:
         return False  # a 202 exists only on result endpoints
@@ -339,6 +353,11 @@ def expect(operation: Operation, fault: FaultCase, pattern: Pattern) -> Expected
         return Expected(stability.JobTimeoutError, None, 0)
     # The fault strikes mid-poll, after one in-progress answer (a closed port answers nothing at all).
     prefix = [PENDING] if waits and fault.transport != "closed" else []
+    if waits and fault.effect.kind == "status" and fault.effect.status == 429:
+        deadline = DEADLINE if short_deadline(operation, fault, pattern) else WAIT_DEADLINE
+        if (HINTED if fault.hint else LOCKOUT) >= deadline:
+            # Neither the poll nor the wait may sleep past the deadline: the first 429 ends the wait there.
+            return Expected(stability.JobTimeoutError, len(prefix) + 1, 0)
     times = 1 if pattern == "once" else PERSISTENT
     effects = itertools.chain(prefix, itertools.repeat(fault.effect, times))
     tally = _Tally()

@@ -15,6 +15,7 @@ import socket
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 import stability
@@ -32,6 +33,7 @@ from ._matrix import (
     Pattern,
     cells,
     expect,
+    short_deadline,
 )
 from ._support import FIGURES, assert_no_key, no_partial_files, object_texts, outcome_label, timed
 
@@ -70,7 +72,7 @@ def test_fault_matrix(
     closed_port: int,
 ) -> None:
     ctx = Context(tmp_path)
-    if fault.name == "never_finishes" and pattern == "persistent":
+    if short_deadline(operation, fault, pattern):
         ctx.deadline = DEADLINE
         clients.sleeps.cap = 0.01  # let the deadline pass in real time, polling every 10 ms
     if operation.job:
@@ -83,7 +85,8 @@ def test_fault_matrix(
 
     options: dict[str, Any] = {"max_retries": MAX_RETRIES}
     if fault.name == "slower_than_timeout":
-        options["timeout"] = SLOW_TIMEOUT
+        # Each read times out at once; the whole call's budget (the sum of the parts) leaves room for retries.
+        options["timeout"] = httpx.Timeout(SLOW_TIMEOUT, pool=30.0)
     if fault.transport == "closed":
         client = clients(transport="socket", base_url=f"http://127.0.0.1:{closed_port}", **options)
     else:

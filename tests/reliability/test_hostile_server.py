@@ -94,7 +94,12 @@ def raw_server() -> Iterator[Callable[..., RawServer]]:
 
 # Built once, outside the memory measurement (tracemalloc also sees the server's threads).
 HUGE_HEADER = b"HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nX-Junk: " + b"a" * (4 << 20) + b"\r\n\r\n"
-_CHUNK = b"\x00\x00\x00\x20ftypisom" + b"\x00" * (256 * 1024 - 12)
+# A saved result is checked like a waited one, so this is a well-formed MP4: ftyp, an (empty) moov, then an
+# mdat box that runs to the end (size 0), whose payload is the rest of this chunk and of all that follow.
+_BOXES = b"\x00\x00\x00\x20ftypisom" + b"\x00" * 20 + b"\x00\x00\x00\x08moov" + b"\x00\x00\x00\x00mdat"
+_FIRST = _BOXES + b"\x00" * (256 * 1024 - len(_BOXES))
+_CHUNK = b"\x00" * (256 * 1024)
+FIRST_CHUNK = b"%x\r\n%s\r\n" % (len(_FIRST), _FIRST)
 CHUNK = b"%x\r\n%s\r\n" % (len(_CHUNK), _CHUNK)
 
 
@@ -104,7 +109,8 @@ def _huge_headers(head: bytes, conn: socket.socket) -> None:
 
 def _endless_body(head: bytes, conn: socket.socket) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nTransfer-Encoding: chunked\r\n\r\n")
-    for _ in range(128):  # 32 MiB, far more than any buffer should hold
+    conn.sendall(FIRST_CHUNK)
+    for _ in range(127):  # 32 MiB, far more than any buffer should hold
         conn.sendall(CHUNK)
     conn.sendall(b"0\r\n\r\n")
 
@@ -120,7 +126,8 @@ def _lying_length(head: bytes, conn: socket.socket) -> None:
     [
         (_huge_headers, stability.APIConnectionError),
         (_endless_body, None),
-        (_lying_length, stability.APIConnectionError),
+        # Longer than a download may be (MAX_DOWNLOAD): refused before a byte is read, and not fetched again.
+        (_lying_length, stability.MalformedResponseError),
     ],
     ids=["4_MiB_of_headers", "32_MiB_chunked_body", "content_length_10_GB_then_close"],
 )

@@ -43,6 +43,7 @@ REPLACEMENTS = [
     (r"\b__aexit__\b", "__exit__"),
     (r"\baclose\b", "close"),
     (r"\baiter_bytes\b", "iter_bytes"),
+    (r"\baiter_body\b", "iter_body"),
     (r"\batomic_write_async\b", "atomic_write"),
     (r"\basyncio_detailed\b", "sync_detailed"),
     (r"\basyncio\.sleep\b", "time.sleep"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -20,13 +20,14 @@ import httpx
 
 from . import _operations as ops
 from ._config import NOT_GIVEN, Options, configure_logging_from_env
-from ._errors import APIConnectionError, ContentFilteredError
+from ._errors import APIConnectionError, APITimeoutError, ConfigurationError, ContentFilteredError
 from ._files import atomic_write_async, check_destination
 from ._flow import Operation, call_flow
-from ._polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow
+from ._limits import MAX_DOWNLOAD
+from ._polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult
 from ._retry import retry_delay
-from ._transport import AsyncDriver
+from ._transport import CLOSED_MESSAGE, AsyncDriver, BodyTooLarge, aiter_body, raw_client
 from ._validation import Prompt
 
 if TYPE_CHECKING:
@@ -44,8 +45,9 @@ class AsyncStability:
         api_key: your key; default ``STABILITY_API_KEY`` (or the legacy ``STABILITY_KEY``) from the environment.
         base_url: default ``STABILITY_BASE_URL`` or ``https://api.stability.ai``.
         organization: bill this organization instead of the key's default one (v1alpha operations).
-        timeout: seconds, or an ``httpx.Timeout`` with separate connect/read/write/pool parts
-            (default: connect 10 s, read and write 180 s).
+        timeout: seconds for a whole call, retries and their waits included; or an ``httpx.Timeout``
+            with separate connect/read/write/pool parts, whose sum then bounds the whole call (default:
+            connect 10 s, read and write 180 s, pool 60 s: 430 s in all).
         max_retries: how many times a failed request is sent again (default 2; 0 disables). Charged
             generations are retried only when they provably were not processed (see the README).
         http_client: your own ``httpx.AsyncClient`` (its pool, proxies, certificates).
@@ -124,22 +126,15 @@ class AsyncStability:
         For what the facade does not cover: ``get_balance.asyncio_detailed(client=client.raw)``. It is
         closed with this client.
         """
+        if self._driver.closed:
+            raise ConfigurationError(CLOSED_MESSAGE)
         if self._raw is None:
-            from stability_api import AuthenticatedClient
-
-            args: dict[str, Any] = {}
-            if self._driver.transport is not None:
-                args["transport"] = self._driver.transport
-            self._raw = AuthenticatedClient(
-                base_url=self._options.base_url,
-                token=self._options.require_key(),
-                timeout=self._options.timeout,
-                httpx_args=args,
-            )
+            self._raw = raw_client(self._options, self._driver.transport)
         return self._raw
 
     async def aclose(self) -> None:
-        """Close the connections (a ``with_options`` copy leaves them to the original)."""
+        """Close the connections (whichever event loop opened them). Later calls raise ``ConfigurationError``
+        and a ``wait()`` in progress stops. A ``with_options`` copy leaves them to the original."""
         if self._raw is not None:
             await self._raw.__aexit__(None, None, None)
             self._raw = None
@@ -158,24 +153,29 @@ class AsyncStability:
         return f"{type(self).__name__}(base_url={self._options.base_url!r})"
 
     async def _call(self, operation: Operation[T]) -> T:
-        return await self._driver.run(call_flow(operation, self._options.retry), self._options)
+        options = self._options
+        return await self._driver.run(call_flow(operation, options.retry, deadline=options.call_deadline()), options)
 
-    async def _images(self, operation: Operation[list[ImageResult]], samples: int) -> Any:
+    async def _images(
+        self, operation: Operation[list[ImageResult]], samples: int | None
+    ) -> ImageResult | list[ImageResult]:
         images = await self._call(operation)
         for image in images:
             self._check_filtered(image)
-        return images[0] if samples == 1 else images
+        # A list whenever ``samples`` is given, 1 included: what a type checker infers from the call (the
+        # overloads key on None vs int, never on the value) is what the call returns.
+        return images[0] if samples is None else images
 
-    def _check_filtered(self, image: ImageResult) -> None:
-        if self._options.raise_on_content_filtered and image.finish_reason == CONTENT_FILTERED:
+    def _check_filtered(self, result: ImageResult | VideoResult) -> None:
+        if self._options.raise_on_content_filtered and result.finish_reason == CONTENT_FILTERED:
             raise ContentFilteredError(
-                "the content filter changed the output (finish_reason CONTENT_FILTERED)", result=image
+                "the content filter changed the output (finish_reason CONTENT_FILTERED)", result=result
             )
 
     # ------------------------------------------------------------------------------------ v1alpha
 
     @overload
-    async def text_to_image(  # type: ignore[overload-overlap]
+    async def text_to_image(
         self,
         prompt: Prompt,
         *,
@@ -185,7 +185,7 @@ class AsyncStability:
         height: int | None = None,
         cfg_scale: float | None = None,
         steps: int | None = None,
-        samples: Literal[1] = 1,
+        samples: None = None,
         seed: int | None = None,
         sampler: str | None = None,
         clip_guidance_preset: str | None = None,
@@ -218,16 +218,19 @@ class AsyncStability:
         height: int | None = None,
         cfg_scale: float | None = None,
         steps: int | None = None,
-        samples: int = 1,
+        samples: int | None = None,
         seed: int | None = None,
         sampler: str | None = None,
         clip_guidance_preset: str | None = None,
     ) -> ImageResult | list[ImageResult]:
-        """Generate an image from text (v1alpha). Several ``samples`` come back as a list.
+        """Generate an image from text (v1alpha).
 
         ``prompt`` is text or a list of texts and ``(text, weight)`` pairs (negative weights steer away).
         Sizes are 512..2048, multiples of 64, at most 1 megapixel; cfg_scale 0..35; steps 10..150;
         samples 1..10; seed 0..2147483647 (0 or None: random).
+
+        Without ``samples`` the call returns one ``ImageResult``; with ``samples=n`` it returns a list of
+        ``n``, also for ``samples=1``, so the type depends only on whether ``samples`` is given.
         """
         operation = ops.text_to_image(
             prompt,
@@ -243,10 +246,10 @@ class AsyncStability:
             clip_guidance_preset=clip_guidance_preset,
             organization=self._options.organization,
         )
-        return await self._images(operation, samples)  # type: ignore[no-any-return]
+        return await self._images(operation, samples)
 
     @overload
-    async def image_to_image(  # type: ignore[overload-overlap]
+    async def image_to_image(
         self,
         prompt: Prompt,
         *,
@@ -257,7 +260,7 @@ class AsyncStability:
         step_schedule_end: float | None = None,
         cfg_scale: float | None = None,
         steps: int | None = None,
-        samples: Literal[1] = 1,
+        samples: None = None,
         seed: int | None = None,
         sampler: str | None = None,
         clip_guidance_preset: str | None = None,
@@ -292,7 +295,7 @@ class AsyncStability:
         step_schedule_end: float | None = None,
         cfg_scale: float | None = None,
         steps: int | None = None,
-        samples: int = 1,
+        samples: int | None = None,
         seed: int | None = None,
         sampler: str | None = None,
         clip_guidance_preset: str | None = None,
@@ -301,6 +304,7 @@ class AsyncStability:
 
         ``image`` is a path, bytes, a binary file or a ``PIL.Image`` (PNG, JPEG or WEBP).
         ``step_schedule_start`` (0..1) is how far the image may change: 0 keeps it, 1 ignores it.
+        Without ``samples``, one ``ImageResult``; with ``samples=n`` (1 included), a list of ``n``.
         """
         operation = ops.image_to_image(
             prompt,
@@ -317,10 +321,10 @@ class AsyncStability:
             clip_guidance_preset=clip_guidance_preset,
             organization=self._options.organization,
         )
-        return await self._images(operation, samples)  # type: ignore[no-any-return]
+        return await self._images(operation, samples)
 
     @overload
-    async def masked_image_to_image(  # type: ignore[overload-overlap]
+    async def masked_image_to_image(
         self,
         prompt: Prompt,
         *,
@@ -331,7 +335,7 @@ class AsyncStability:
         engine: str = ops.DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
-        samples: Literal[1] = 1,
+        samples: None = None,
         seed: int | None = None,
         sampler: str | None = None,
         clip_guidance_preset: str | None = None,
@@ -366,7 +370,7 @@ class AsyncStability:
         engine: str = ops.DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
-        samples: int = 1,
+        samples: int | None = None,
         seed: int | None = None,
         sampler: str | None = None,
         clip_guidance_preset: str | None = None,
@@ -376,6 +380,7 @@ class AsyncStability:
         With a ``mask`` (same size as ``image``), white pixels are repainted (``mask_source`` default
         ``MASK_IMAGE_WHITE``; ``MASK_IMAGE_BLACK`` repaints black ones). Without one, the transparent
         pixels of ``image`` are repainted (``INIT_IMAGE_ALPHA``).
+        Without ``samples``, one ``ImageResult``; with ``samples=n`` (1 included), a list of ``n``.
         """
         operation = ops.masked_image_to_image(
             prompt,
@@ -392,7 +397,7 @@ class AsyncStability:
             clip_guidance_preset=clip_guidance_preset,
             organization=self._options.organization,
         )
-        return await self._images(operation, samples)  # type: ignore[no-any-return]
+        return await self._images(operation, samples)
 
     async def engines(self) -> list[Engine]:
         """The engines your key may use (v1alpha)."""
@@ -501,6 +506,8 @@ class AsyncJob(Generic[R]):
         self._result: R | None = None
         self.status: JobStatus | None = None
         """The last status seen by ``poll()`` or ``wait()``."""
+        # What the wait's deadline is measured on; with the driver's ``_sleep``, tests let hours pass at once.
+        self._clock: Callable[[], float] = time.monotonic
 
     @property
     def done(self) -> bool:
@@ -518,29 +525,38 @@ class AsyncJob(Generic[R]):
 
     def _interval(self, poll_interval: float | None) -> float:
         interval = DEFAULT_INTERVAL[self.kind] if poll_interval is None else poll_interval
-        if isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0:
+        if (
+            isinstance(interval, bool)
+            or not isinstance(interval, int | float)
+            # Also refuses NaN, which no sleep accepts, and 10**400, which no float holds: results are kept a day.
+            or not 0 < interval <= 86400
+        ):
             from ._errors import ValidationError
 
-            raise ValidationError("poll_interval", poll_interval, "must be a positive number of seconds")
+            raise ValidationError("poll_interval", poll_interval, "must be a positive number of seconds, at most 86400")
         return float(interval)
 
-    def _flow(self, *, stream: bool, timeout: float | None, poll_interval: float | None, backoff: float,
+    def _flow(self, *, stream: bool, timeout: float, begin: float, poll_interval: float | None, backoff: float,
               on_progress: Callable[[JobStatus], Any] | None) -> Any:  # fmt: skip
         def progress(status: JobStatus) -> None:
             self.status = status
             if on_progress is not None:
                 on_progress(status)
 
+        options = self._client._options
         return wait_flow(
             ops.job_result(self.kind, self.id, stream=stream),
             job_id=self.id,
             kind=self.kind,
-            policy=self._client._options.retry,
+            policy=options.retry,
             interval=self._interval(poll_interval),
             timeout=timeout,
+            begin=begin,
+            poll_timeout=options.total,
             started=self._started,
             backoff=backoff,
             on_progress=progress,
+            clock=self._clock,
         )
 
     async def poll(self) -> bool:
@@ -562,17 +578,32 @@ class AsyncJob(Generic[R]):
         """Poll until the job is done and return its result.
 
         Args:
-            timeout: give up after this many seconds with ``JobTimeoutError`` (the job goes on).
+            timeout: the most seconds to wait, polls and their retries included: then ``JobTimeoutError``
+                (the job goes on; resume it by id). None (the default) waits up to 30 minutes, long enough
+                for the slowest job; ``math.inf`` waits for as long as the job takes.
             poll_interval: seconds between polls (default 10, as the API asks for upscale).
-            backoff: multiply the interval by this after each poll (capped at 30 s).
+            backoff: multiply the interval by this after each poll (capped at 30 s, or the interval if longer).
             on_progress: called after every poll with a ``JobStatus`` (elapsed, polls, state).
+
+        A 429 while polling (the key is rate-limited) is waited out: the next poll comes after its
+        ``Retry-After``, or after the documented 60 s lockout when it has none.
+
+        Raises:
+            JobTimeoutError: the deadline passed; ``last_error`` (and ``__cause__``) is the last failed poll.
+            ContentFilteredError: the result was filtered and the client has ``raise_on_content_filtered``.
         """
         if self._result is None:
+            seconds = wait_timeout(timeout)
             flow = self._flow(
-                stream=False, timeout=timeout, poll_interval=poll_interval, backoff=backoff, on_progress=on_progress
+                stream=False,
+                timeout=seconds,
+                begin=self._clock(),
+                poll_interval=poll_interval,
+                backoff=backoff,
+                on_progress=on_progress,
             )
             result: R = await self._client._driver.run(flow, self._client._options)
-            self._client._check_filtered(result) if isinstance(result, ImageResult) else None
+            self._client._check_filtered(result)
             self._result = result
         return self._result
 
@@ -586,33 +617,75 @@ class AsyncJob(Generic[R]):
         on_progress: Callable[[JobStatus], Any] | None = None,
     ) -> Path:
         """Wait for the job and stream its result to ``path`` in chunks: memory stays flat, the file is
-        complete or absent, and an existing file is kept unless ``overwrite``."""
+        complete or absent, and an existing file is kept unless ``overwrite``.
+
+        The result is checked as ``wait()`` checks it, before it is committed: an HTML or JSON answer, or
+        bytes that are not the job's media, raise ``MalformedResponseError``; a body cut short is fetched again
+        (up to ``max_retries`` times, then ``APIConnectionError``). ``timeout`` bounds the whole call, the
+        download included (None: 30 minutes; ``math.inf``: no deadline); every request also keeps the
+        client's ``timeout``. With ``raise_on_content_filtered``, a filtered result raises
+        ``ContentFilteredError`` carrying the result, and no file is written.
+        """
         destination = check_destination(path, overwrite=overwrite)
+        seconds = wait_timeout(timeout)
         if self._result is not None:
+            self._client._check_filtered(self._result)
             return self._result.save(destination, overwrite=overwrite)
-        # A download that breaks off is a failed read: fetched again like any GET, up to max_retries times.
-        policy = self._client._options.retry
+        begin = self._clock()
+        deadline = begin + seconds
+        options = self._client._options
+        download_ends: float | None = None
         attempt = 0
         while True:
             attempt += 1
             flow = self._flow(
-                stream=True, timeout=timeout, poll_interval=poll_interval, backoff=1.0, on_progress=on_progress
+                stream=True,
+                timeout=seconds,
+                begin=begin,
+                poll_interval=poll_interval,
+                backoff=1.0,
+                on_progress=on_progress,
             )
-            answer = await self._client._driver.run(flow, self._client._options)
+            answer = await self._client._driver.run(flow, options)
             response: httpx.Response = answer.stream
             try:
-                return await atomic_write_async(destination, response.aiter_bytes(), overwrite=overwrite)
-            except (httpx.HTTPError, httpx.StreamError) as exc:
+                if options.raise_on_content_filtered and answer.headers.get("finish-reason") == CONTENT_FILTERED:
+                    break  # read it into memory instead, so that the error carries it
+                download = ops.ResultDownload(self.kind, answer, attempt=attempt)
+                # The download is one call: it and its retries keep the client's timeout, and the save's deadline.
+                if download_ends is None:
+                    download_ends = min(deadline, options.call_deadline(self._clock))
+                body = aiter_body(response, limit=MAX_DOWNLOAD, deadline=download_ends)
+                return await atomic_write_async(destination, _checked(body, download), overwrite=overwrite)
+            except (httpx.HTTPError, httpx.StreamError, ops.DownloadCutShort) as exc:
                 broken: Exception = exc
             finally:
                 await response.aclose()
+            # A download that breaks off is a failed read: fetched again like any GET, up to max_retries times,
+            # unless the wait before the next attempt would end past the deadline.
+            cls = APITimeoutError if isinstance(broken, httpx.TimeoutException) else APIConnectionError
             message = f"the {self.kind} download broke off: {type(broken).__name__}: {broken}"
-            delay = retry_delay(policy, charged=False, attempt=attempt, failure="sent")
-            if delay is None:
+            delay = retry_delay(options.retry, charged=False, attempt=attempt, failure="sent")
+            ends = deadline if download_ends is None else download_ends
+            if delay is None or self._clock() + delay >= ends:
                 tries = f" after {attempt} attempts" if attempt > 1 else ""
-                raise APIConnectionError(message + tries, attempts=attempt) from broken
+                raise cls(message + tries, attempts=attempt) from broken
             logger.info("%s download attempt %d failed (%s); retrying in %.2fs", self.kind, attempt, message, delay)
             await self._client._driver._sleep(delay)
+        # Filtered: wait() reads the result into memory and raises ContentFilteredError with it.
+        await self.wait(timeout=max(0.0, deadline - self._clock()), poll_interval=poll_interval)
+        assert self._result is not None  # only when a second read found the result no longer filtered
+        return self._result.save(destination, overwrite=overwrite)
+
+
+async def _checked(chunks: AsyncIterator[bytes], download: ops.ResultDownload) -> AsyncIterator[bytes]:
+    """``chunks``, each checked before it is written; the last check runs before the file is committed."""
+    try:
+        async for chunk in chunks:
+            yield download.feed(chunk)
+    except BodyTooLarge as exc:
+        raise download.malformed(exc) from None
+    download.finish()
 
 
 class AsyncJobs:

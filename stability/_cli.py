@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,9 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RequestTooLargeError,
     StabilityError,
+    UnprocessableEntityError,
     ValidationError,
 )
 
@@ -71,6 +74,8 @@ _EXIT_CODE_OF: tuple[tuple[type[BaseException], ExitCode], ...] = (
     (NotFoundError, ExitCode.NOT_FOUND),
     (RateLimitError, ExitCode.RATE_LIMITED),
     (BadRequestError, ExitCode.VALIDATION),
+    (RequestTooLargeError, ExitCode.VALIDATION),
+    (UnprocessableEntityError, ExitCode.VALIDATION),
     (APIError, ExitCode.SERVER),
     (APIConnectionError, ExitCode.NETWORK),
     (ValidationError, ExitCode.VALIDATION),
@@ -108,8 +113,11 @@ def output_format(output: str | None, requested: str | None, allowed: Sequence[s
 
 def planned_outputs(args: argparse.Namespace, fmt: str, count: int = 1) -> list[Path] | None:
     """The files ``-o`` names (itself, with the format's extension added if it has none, or numbered copies),
-    checked before anything is paid for; None without ``-o``, when the names come from the result."""
+    checked before anything is paid for; None without ``-o``, when the names come from the result (the seed or
+    the job id) and only their directory, the current one, can be checked first."""
     if not args.output:
+        if not getattr(args, "no_wait", False):
+            _check_writable(None)
         return None
     path = Path(args.output)
     if not path.suffix:
@@ -140,6 +148,26 @@ def _check_outputs(paths: Sequence[Path], *, force: bool) -> None:
             raise CommandError(f"{path} already exists; pass --force to replace it") from None
         except ValidationError as exc:
             raise CommandError(f"-o {path}: {exc.rule}") from None
+        except OSError as exc:
+            raise CommandError(f"-o {path}: {exc.strerror or exc}") from None
+    for directory in dict.fromkeys(path.parent for path in paths):
+        _check_writable(directory)
+
+
+def _check_writable(directory: Path | None) -> None:
+    """Create and remove a file in ``directory`` (None: the current one), where the outputs will be written.
+
+    Only a write tells: permission bits say nothing to root, a read-only file system or a removed working
+    directory fail whatever they say, and after the call the money is spent.
+    """
+    shown = "the current directory" if directory is None else str(directory)
+    try:
+        handle, name = tempfile.mkstemp(prefix=".stability-write-check-", dir=directory or os.curdir)
+    except OSError as exc:
+        hint = "; pass -o PATH to write elsewhere" if directory is None else ""
+        raise CommandError(f"cannot write in {shown}: {exc.strerror or exc}{hint}") from None
+    os.close(handle)
+    os.unlink(name)
 
 
 # ----------------------------------------------------------------------------------------- printing
@@ -481,7 +509,7 @@ def _fake_server(argv: Sequence[str]) -> int:
     try:
         from .testing import run_fake_server
     except ImportError as exc:
-        _fail(f"the fake server needs the testing extra: pip install 'stability-client[testing]' ({exc})")
+        _fail(f'the fake server needs the testing extra: pip install "stability-client[testing]" ({exc})')
     return run_fake_server(argv, prog="stability fake-server")
 
 
@@ -532,15 +560,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     run = COMMANDS[args.command]
     console = Console(json=bool(getattr(args, "json", False)), out=sys.stdout, err=sys.stderr)
-    debug = bool(getattr(args, "debug", False))
-    if debug:
-        logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
-        logging.getLogger("stability").setLevel(logging.DEBUG)
+    if getattr(args, "debug", False):
+        _log_requests()
     try:
         return int(run(console, args))
     except (Exception, KeyboardInterrupt) as exc:
         # The promise is one line and an exit code, not a traceback, whatever goes wrong (--debug shows it).
         return _report(console, exc, args)
+
+
+def _log_requests() -> None:
+    """``--debug``: the ``stability`` logger at DEBUG on stderr, one line per request (method, path, status, time,
+    request id; never the key) and one per retry.
+
+    The handler goes on the ``stability`` logger itself, not the root: the client then sees a configured logger
+    and does not add a second one for ``STABILITY_LOG``, which would print every line twice.
+    """
+    logger = logging.getLogger("stability")
+    logger.setLevel(logging.DEBUG)
+    if any(handler.get_name() == _DEBUG_HANDLER for handler in logger.handlers):
+        return  # main() run again in the same process
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(_DEBUG_HANDLER)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+
+
+_DEBUG_HANDLER = "stability --debug"
 
 
 def _report(console: Console, exc: BaseException, args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from enum import IntEnum
 from typing import Any
 
 from . import _limits as L
+from ._polling import DEFAULT_WAIT_TIMEOUT
 from ._version import __version__
 
 
@@ -35,8 +36,9 @@ class ExitCode(IntEnum):
 _MEANINGS = {
     ExitCode.OK: "success",
     ExitCode.ERROR: "any other error",
-    ExitCode.USAGE: "usage: a bad option, an output file that exists (pass --force), an unusable --base-url",
-    ExitCode.VALIDATION: "validation: a documented limit broken or an unusable input file (nothing was sent), or a 400",
+    ExitCode.USAGE: "usage: a bad option, an output file that exists (pass --force), an unusable --base-url, "
+    "or the testing extra missing for demo and fake-server",
+    ExitCode.VALIDATION: "validation: a documented limit broken or an unusable input file (nothing was sent), or a 400, 413 or 422",
     ExitCode.AUTH: "authentication: no API key, or the API answered 401 or 403",
     ExitCode.NOT_FOUND: "not found: 404 (an unknown engine; a job result that expired or belongs to another key)",
     ExitCode.RATE_LIMITED: "rate limited: 429, still after the retries",
@@ -53,7 +55,7 @@ ENVIRONMENT = """\
 environment:
   STABILITY_API_KEY    your API key (https://platform.stability.ai/account/keys); never printed
   STABILITY_BASE_URL   the API's address (default https://api.stability.ai); --base-url overrides it
-  STABILITY_LOG        debug or info: log requests and retries on stderr (the key is never logged)"""
+  STABILITY_LOG        debug: log each request and retry on stderr; info: only retries (the key is never logged)"""
 
 
 def _api_default(model: str, name: str) -> Any:
@@ -121,7 +123,12 @@ def _common(prog_options: argparse.ArgumentParser) -> None:
         metavar="N",
         help="resend a failed request up to N times; charged generations only when provably not processed (default 2)",
     )
-    group.add_argument("--debug", action="store_true", help="log requests on stderr and show tracebacks")
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        help="log each request (method, path, status, time, request id; never the key) and each retry on stderr, "
+        "and show tracebacks",
+    )
 
 
 def _output(parser: argparse.ArgumentParser, what: str) -> None:
@@ -153,7 +160,8 @@ def _waiting(parser: argparse.ArgumentParser, *, no_wait: bool = True) -> None:
         "--deadline",
         type=float,
         metavar="S",
-        help="stop waiting after S seconds with exit code 9; the job goes on (default: wait until done)",
+        help=f"stop waiting after S seconds with exit code 9; the job goes on (default {DEFAULT_WAIT_TIMEOUT:g}; "
+        "inf waits until done)",
     )
     group.add_argument(
         "--poll-interval",
@@ -373,7 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--job-duration", type=float, default=2.0, metavar="S", help="seconds each fake job runs (default 2)"
     )
     sub.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of the table")
-    sub.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub.add_argument(
+        "--debug", action="store_true", help="log each request to the fake server on stderr and show tracebacks"
+    )
     return parser
 
 

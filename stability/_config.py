@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +20,8 @@ from ._retry import RetryPolicy
 DEFAULT_BASE_URL = "https://api.stability.ai"
 # Generations can take a minute or more on a busy day; connecting should not.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=180.0, write=180.0, pool=60.0)
+# A whole call (retries and their waits included) by default: the sum of the parts, one full attempt.
+DEFAULT_TOTAL = 10.0 + 180.0 + 180.0 + 60.0
 DEFAULT_MAX_RETRIES = 2
 KEY_VARIABLES = ("STABILITY_API_KEY", "STABILITY_KEY")
 
@@ -54,6 +59,8 @@ class Options:
     retry: RetryPolicy
     allow_insecure_http: bool = False
     raise_on_content_filtered: bool = False
+    total: float = DEFAULT_TOTAL
+    """Seconds a whole facade call may take, retries and their waits included (see ``call_deadline``)."""
 
     @classmethod
     def resolve(
@@ -76,6 +83,7 @@ class Options:
             base_url=base_url.rstrip("/"),
             organization=organization,
             timeout=_timeout(timeout),
+            total=_total(timeout),
             retry=RetryPolicy(max_retries=_max_retries(max_retries)),
             allow_insecure_http=allow_insecure_http,
             raise_on_content_filtered=raise_on_content_filtered,
@@ -86,6 +94,7 @@ class Options:
 
     def replace(self, **changes: Any) -> Options:
         if "timeout" in changes:
+            changes["total"] = _total(changes["timeout"])
             changes["timeout"] = _timeout(changes["timeout"])
         if "max_retries" in changes:
             changes["retry"] = replace(self.retry, max_retries=_max_retries(changes.pop("max_retries")))
@@ -95,6 +104,15 @@ class Options:
         updated.check_base_url()
         updated.check_headers()
         return updated
+
+    def call_deadline(self, clock: Callable[[], float] = time.monotonic) -> float:
+        """The ``clock()`` time by which a call starting now must end, retries and their waits included.
+
+        A number ``timeout=T`` bounds the whole call to T seconds. An ``httpx.Timeout`` bounds each phase of a
+        request (connect, write, read, pool), and the whole call to the sum of its parts: the longest single
+        attempt those parts allow, so the deadline never cuts an attempt that stays within every part.
+        """
+        return clock() + self.total
 
     def require_key(self) -> str:
         if not self.api_key:
@@ -147,9 +165,17 @@ def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
         if None in (value.connect, value.read, value.write, value.pool):
             raise ConfigurationError("every part of timeout must be set: a request without a timeout can hang forever")
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf):
         raise ConfigurationError(f"timeout must be a positive number of seconds or an httpx.Timeout, got {value!r}")
     return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 10.0))
+
+
+def _total(value: float | httpx.Timeout | None) -> float:
+    """The whole-call budget for a ``timeout`` argument (already checked by ``_timeout``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    parts = value if isinstance(value, httpx.Timeout) else DEFAULT_TIMEOUT
+    return sum(part or 0.0 for part in (parts.connect, parts.write, parts.read, parts.pool))
 
 
 def _max_retries(value: int) -> int:

@@ -51,14 +51,20 @@ def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> in
 
     try:
         from .testing import FakeStability
+        from .testing._extra import require_testing_extra
+
+        # Before anything is printed or made: without the extra the fake could only answer 500s.
+        require_testing_extra("the demo")
     except ImportError as exc:
-        raise CommandError(
-            f"the demo runs on the fake server, which needs the testing extra: "
-            f"pip install 'stability-client[testing]' ({exc})"
-        ) from None
+        raise CommandError(str(exc), ExitCode.USAGE) from None
+    from ._cli import _check_writable
     from ._sync_client import Stability
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file of that name, a read-only parent: say so in one line
+        raise CommandError(f"cannot create the output folder {folder}: {exc.strerror or exc}") from None
+    _check_writable(folder)
     rows: list[Row] = []
     console.note(f"Starting the fake Stability API on 127.0.0.1 (outputs go to {folder}/)")
     started = time.monotonic()

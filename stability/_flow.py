@@ -12,11 +12,13 @@ tested) once, with no network. The outcome sent back is an ``Answer`` (the API r
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Generic, TypeVar
 
 from ._errors import APIConnectionError, APITimeoutError, StabilityError, error_from_response
+from ._limits import KEPT_ERROR_BODY, MAX_JSON_BODY
 from ._retry import FailureKind, RetryPolicy, retry_delay
 
 T = TypeVar("T")
@@ -47,6 +49,8 @@ class Operation(Generic[T]):
     """A result poll: its 404 means an expired job or another key (JobNotFoundError)."""
     stream: bool = False
     """Hand the body over unread (``Answer.stream``) for downloads that must not sit in memory."""
+    max_body: int = MAX_JSON_BODY
+    """Bytes of a success body (after decompression) the driver reads into memory; a longer one is refused."""
 
 
 @dataclass(slots=True)
@@ -57,6 +61,8 @@ class Answer:
     headers: Mapping[str, str]
     content: bytes
     stream: Any = None
+    truncated: bool = False
+    """``content`` is only the first bytes of a longer body (more than the operation reads into memory)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,10 @@ class Failure:
 class Send:
     request: Request
     stream: bool = False
+    deadline: float | None = None
+    """``time.monotonic()`` time by which the request must be sent and its body read (None: no deadline)."""
+    max_body: int = MAX_JSON_BODY
+    """Bytes of a success body to read into memory at most (error bodies have their own bound)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +94,26 @@ Outcome = Answer | Failure | None
 Flow = Generator[Step, Outcome, T]
 
 
-def call_flow(operation: Operation[T], policy: RetryPolicy) -> Flow[T]:
-    """Send ``operation`` until it succeeds, fails for good, or retries run out; return its parsed result."""
+def call_flow(
+    operation: Operation[T],
+    policy: RetryPolicy,
+    *,
+    deadline: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Flow[T]:
+    """Send ``operation`` until it succeeds, fails for good, or retries run out; return its parsed result.
+
+    ``deadline`` (a ``clock()`` time) bounds the whole call: every attempt must end by then, and a retry
+    whose wait would end past it is not made: the failure that would have been retried is raised instead.
+    """
     attempt = 0
     while True:
         attempt += 1
-        outcome = yield Send(operation.build(), operation.stream)
+        outcome = yield Send(operation.build(), operation.stream, deadline, operation.max_body)
         assert outcome is not None
         if isinstance(outcome, Answer) and outcome.status < 300:
+            if outcome.truncated:
+                raise _too_large(operation, outcome, attempt)
             return _parse(operation, outcome, attempt)
         if isinstance(outcome, Answer):
             retry_after = outcome.headers.get("retry-after")
@@ -100,7 +122,7 @@ def call_flow(operation: Operation[T], policy: RetryPolicy) -> Flow[T]:
             )
         else:
             delay = retry_delay(policy, charged=operation.charged, attempt=attempt, failure=outcome.kind)
-        if delay is None:
+        if delay is None or (deadline is not None and clock() + delay >= deadline):
             raise _error(operation, outcome, attempt)
         what = outcome.status if isinstance(outcome, Answer) else outcome.message
         logger.info("%s attempt %d failed (%s); retrying in %.2fs", operation.name, attempt, what, delay)
@@ -112,26 +134,53 @@ def _parse(operation: Operation[T], answer: Answer, attempt: int) -> T:
         return operation.parse(answer)
     except StabilityError:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # JSON, base64, Unicode, missing fields
+    # JSON, base64, Unicode, missing fields, a number too large for an int, nesting too deep for the parser:
+    # whatever a hostile answer makes a parser raise, the caller gets a typed error that keeps the body's start.
+    except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError, RecursionError) as exc:
         from ._errors import MalformedResponseError
 
+        reason = str(exc)
+        if len(reason) > 500:
+            reason = reason[:497] + "..."
         raise MalformedResponseError(
             answer.status,
             name="malformed_response",
             error_id=None,
-            messages=[f"the {operation.name} answer could not be read: {type(exc).__name__}: {exc}"],
+            messages=[f"the {operation.name} answer could not be read: {type(exc).__name__}: {reason}"],
             request_id=answer.headers.get("x-request-id"),
             headers=answer.headers,
-            body=answer.content[:2048],
+            body=answer.content[:KEPT_ERROR_BODY],
             attempts=attempt,
         ) from exc
 
 
+def _too_large(operation: Operation[Any], answer: Answer, attempt: int) -> StabilityError:
+    from ._errors import MalformedResponseError
+
+    return MalformedResponseError(
+        answer.status,
+        name="malformed_response",
+        error_id=None,
+        messages=[
+            f"the {operation.name} answer is larger than the {operation.max_body} bytes the SDK reads into memory "
+            "(after decompression); it was not read"
+        ],
+        request_id=answer.headers.get("x-request-id"),
+        headers=answer.headers,
+        body=answer.content[:KEPT_ERROR_BODY],
+        attempts=attempt,
+    )
+
+
 def _error(operation: Operation[Any], outcome: Answer | Failure, attempt: int) -> StabilityError:
     if isinstance(outcome, Answer):
-        return error_from_response(
+        error = error_from_response(
             outcome.status, outcome.headers, outcome.content, attempts=attempt, job_result=operation.job_result
         )
+        # The body was read up to MAX_ERROR_BODY to find the API's message; only a prefix stays on the error.
+        if len(error.body) > KEPT_ERROR_BODY:
+            error.body = error.body[:KEPT_ERROR_BODY]
+        return error
     cls = APITimeoutError if outcome.timeout else APIConnectionError
     note = ""
     if operation.charged and outcome.kind == "sent":

@@ -79,6 +79,10 @@ UPSCALE_MIN_POLL_SECONDS: Final = 10.0
 RATE_LIMIT_REQUESTS: Final = 150
 RATE_LIMIT_WINDOW_SECONDS: Final = 10.0
 RATE_LIMIT_LOCKOUT_SECONDS: Final = 60.0
+# The most a request body may be: the whole multipart body as sent (files, fields and their headers). Larger
+# ones are answered 413 payload_too_large ("payloads cannot be larger than 10MiB in size"); the v2beta
+# successors of the v2alpha inpaint, upscale and image-to-video operations document it (v1alpha documents none).
+MAX_REQUEST_BYTES: Final = 10 * 1024 * 1024
 
 # Prices in credits (1 credit = 1 US cent) as the v2alpha operations document them. v1alpha documents
 # none; the fake server charges V1_CREDITS_PER_IMAGE for each image it returns.
@@ -87,3 +91,15 @@ PRICE_INPAINT_SEARCH: Final = 4.0
 PRICE_INPAINT_MASK: Final = 3.0
 PRICE_UPSCALE: Final = 25.0
 V1_CREDITS_PER_IMAGE: Final = 1.0
+
+# Bodies the SDK reads into memory, in bytes after decompression (gzip and deflate are decoded in pieces up to
+# the bound; the SDK asks for no other encoding and decodes none). Success bodies of JSON
+# operations get MAX_JSON_BODY; image results (base64 JSON for v1alpha: ten 1-megapixel PNGs of noise fit) and
+# job results read in memory get MAX_MEDIA_BODY. Error bodies are read up to MAX_ERROR_BODY to find the API's
+# message, and APIError.body keeps the first KEPT_ERROR_BODY bytes.
+MAX_JSON_BODY: Final = 4 * 1024 * 1024
+MAX_MEDIA_BODY: Final = 128 * 1024 * 1024
+MAX_ERROR_BODY: Final = 1024 * 1024
+KEPT_ERROR_BODY: Final = 64 * 1024
+# ``job.save()`` streams to disk in chunks, so its bound is about disk, not memory: a 4K video is far smaller.
+MAX_DOWNLOAD: Final = 2 * 1024 * 1024 * 1024

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
+import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
 from . import _limits as L
 from . import _validation as check
-from ._errors import StabilityError, ValidationError
-from ._files import ImageSource, image_source, sniff_image
+from ._errors import GenerationFailedError, StabilityError, ValidationError
+from ._files import ImageSource, image_source, shown, sniff_image
 from ._flow import Answer, Operation, Request
 from ._results import Account, Engine, ImageResult, VideoResult
 
@@ -32,9 +33,52 @@ def _present(**values: Any) -> dict[str, Any]:
 def _upload(source: ImageSource, opened: list[Any]) -> Any:
     from stability_api.types import File
 
-    handle = source.open()
+    try:
+        handle = source.open()  # refuses a file changed since it was checked, before anything is sent
+    except BaseException:
+        for earlier in opened:  # the image opened before a mask that fails
+            earlier.close()
+        raise
     opened.append(handle)
     return File(payload=handle, file_name=source.file_name, mime_type=source.info.mime_type)
+
+
+# Room for the form fields and the multipart framing: three prompts of 10,000 four-byte characters fit.
+_FIELDS_ROOM = 256 * 1024
+
+
+def _check_request_size(build: Callable[[], Request], uploads: list[ImageSource | None]) -> None:
+    """Refuse a request whose body would be over the API's 10 MiB before anything is sent (the API answers 413).
+
+    The body is measured as it would be sent (the multipart framing, the fields and the files), without reading
+    the files; requests whose files leave room for any fields are not built at all.
+    """
+    import httpx
+
+    files = [source for source in uploads if source is not None]
+    if sum(source.size for source in files) + _FIELDS_ROOM <= L.MAX_REQUEST_BYTES:
+        return
+    request = build()
+    try:
+        kwargs = request.kwargs
+        measured = httpx.Request(
+            kwargs["method"],
+            "http://localhost" + kwargs["url"],
+            files=kwargs.get("files"),
+            headers=kwargs.get("headers"),
+        )
+        length = int(measured.headers.get("content-length") or sum(source.size for source in files))
+    finally:
+        request.close()
+    if length > L.MAX_REQUEST_BYTES:
+        largest = max(files, key=lambda source: source.size)
+        limit = L.MAX_REQUEST_BYTES
+        rule = (
+            f"the request would be {length:,} bytes ({largest.field} alone is {largest.size:,}), over the API's "
+            f"limit of {limit // (1024 * 1024)} MiB ({limit:,} bytes) per request: send a smaller image, or a "
+            "JPEG or WEBP (they compress far better than PNG)"
+        )
+        raise ValidationError(largest.field, largest.file_name, rule)
 
 
 def _request(kwargs: dict[str, Any], opened: list[Any] | None = None) -> Request:
@@ -58,65 +102,197 @@ def _is_json(headers: Mapping[str, str]) -> bool:
     return _media_type(headers) == "application/json"
 
 
+_SEED_MAX = 2**32 - 1  # the widest documented seed range (v1: uint32)
+
+
 def _int(value: Any) -> int | None:
-    try:
-        return int(float(value)) if value is not None and value != "" else None
-    except (TypeError, ValueError):
-        return None
+    """A seed from a header or a JSON body, or None for anything that is not one (``inf``, ``1e999``, ``-1``,
+    text): a paid result is never refused over its seed."""
+    number: Any = value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 20:
+            number = int(text)
+        elif len(text) <= 40:  # "123.0", "1e3": a number in another spelling; longer text is not a seed
+            try:
+                number = float(text)
+            except ValueError:
+                return None
+    if isinstance(number, float):  # inf and nan are not integers
+        number = int(number) if number.is_integer() else None
+    if isinstance(number, int) and not isinstance(number, bool) and 0 <= number <= _SEED_MAX:
+        return number
+    return None
 
 
-def _image(data: bytes, seed: Any, finish_reason: Any, request_id: str | None) -> ImageResult:
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """The sizes a result image may have: the sides the request fixed, else the documented bounds.
+
+    A header that claims more is refused before any pixel is decoded: it is not what was paid for, and
+    decoding it could take gigabytes (a decompression bomb).
+    """
+
+    width: int | None = None
+    """The exact width, when the request sets it (v1alpha: ``width``, or the input image's)."""
+    height: int | None = None
+    min_side: int = 1
+    max_side: int = 65_535
+    max_pixels: int = 16 * int(L.UPSCALE_PIXELS.high)
+    """Upscale goes "all the way to 4K": at most 4x each side of its largest input."""
+
+    def check(self, width: int, height: int) -> None:
+        for name, got, exact in (("width", width, self.width), ("height", height, self.height)):
+            if exact is not None and got != exact:
+                raise ValueError(f"the result image is {width}x{height}, but {name} {exact} was asked for")
+            if not self.min_side <= got <= self.max_side:
+                raise ValueError(
+                    f"the result image is {width}x{height}: its {name} is outside the documented "
+                    f"{self.min_side}..{self.max_side}"
+                )
+        if width * height > self.max_pixels:
+            raise ValueError(
+                f"the result image is {width}x{height}, more than the {self.max_pixels:,} pixels this operation makes"
+            )
+
+
+UPSCALE_RESULT = Expected()
+INPAINT_RESULT = Expected(max_pixels=int(L.INPAINT_PIXELS.high))
+V1_RESULT = Expected(min_side=int(L.V1_SIDE.low), max_side=int(L.V1_SIDE.high), max_pixels=L.V1_MAX_PIXELS)
+
+
+def _image(
+    data: bytes,
+    seed: Any,
+    finish_reason: Any,
+    request_id: str | None,
+    *,
+    content_type: str | None = None,
+    expected: Expected = UPSCALE_RESULT,
+) -> ImageResult:
+    from ._media import check_media
+
+    check_media(data, "image", content_type)  # a whole image: a body cut short is not a result
     try:
         info = sniff_image(data, field="result")
     except StabilityError as exc:  # not an image: the answer is malformed, not the caller's input
         raise ValueError(f"the body is not a PNG, JPEG or WEBP image ({exc})") from None
+    expected.check(info.width, info.height)
     return ImageResult(
         data=data,
         content_type=info.mime_type,
         seed=_int(seed),
-        finish_reason=str(finish_reason or "SUCCESS"),
+        finish_reason=_finish_reason(finish_reason),
         request_id=request_id,
         width=info.width,
         height=info.height,
     )
 
 
-def _b64(value: str) -> bytes:
+def _finish_reason(value: Any) -> str:
+    if not value or not isinstance(value, str):
+        return "SUCCESS"
+    return value if len(value) <= 64 else value[:61] + "..."
+
+
+def _b64(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a base64 string in the answer, got {type(value).__name__}")
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValueError(f"invalid base64 in the answer: {exc}") from None
 
 
-def parse_v1_images(answer: Answer) -> list[ImageResult]:
-    """v1alpha: PNG bytes with Seed/Finish-Reason headers, or JSON artifacts (one per sample)."""
-    if _is_json(answer.headers):
-        from stability_api.models import ArtifactList
+def _json_object(answer: Answer) -> dict[str, Any]:
+    from ._json import loads
 
-        artifacts = ArtifactList.from_dict(json.loads(answer.content)).artifacts
-        if not artifacts:
-            raise ValueError("the answer lists no artifacts")
-        return [_image(_b64(a.base64), a.seed, a.finish_reason, None) for a in artifacts]
-    headers = answer.headers
-    return [_image(answer.content, headers.get("seed"), headers.get("finish-reason"), headers.get("x-request-id"))]
+    data = loads(answer.content)
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+    return data
 
 
-def parse_v2_image(answer: Answer) -> ImageResult:
-    """v2alpha inpaint and upscale result: image bytes with headers, or JSON with base64."""
+def parse_v1_images(answer: Answer, *, expected: Expected = V1_RESULT, samples: int | None = 0) -> list[ImageResult]:
+    """v1alpha: PNG bytes with Seed/Finish-Reason headers, or JSON artifacts (one per sample).
+
+    Only the image is required: a seed or finish reason the SDK cannot read is None resp. SUCCESS, so a paid
+    image is never lost over them. A finish reason ERROR raises ``GenerationFailedError`` carrying the images
+    (one ``ImageResult`` when ``samples`` was not given, else the list).
+    """
     headers = answer.headers
     if _is_json(headers):
-        from stability_api.models import EncodedImage
+        artifacts = _json_object(answer)["artifacts"]
+        if not isinstance(artifacts, list) or not artifacts:
+            raise ValueError("the answer lists no artifacts")
+        images = [
+            _image(_b64(a["base64"]), a.get("seed"), a.get("finishReason"), None, expected=expected) for a in artifacts
+        ]
+    else:
+        media = headers.get("content-type")
+        image = _image(
+            answer.content,
+            headers.get("seed"),
+            headers.get("finish-reason"),
+            headers.get("x-request-id"),
+            content_type=media,
+            expected=expected,
+        )
+        images = [image]
+    failed = [i for i, image in enumerate(images) if image.finish_reason == "ERROR"]
+    if failed:
+        which = "the image" if len(images) == 1 else f"image {', '.join(str(i + 1) for i in failed)} of {len(images)}"
+        raise GenerationFailedError(
+            f"the API says the generation of {which} failed (finish_reason ERROR); the error's result holds what "
+            "it returned",
+            result=images[0] if samples is None else images,
+        )
+    return images
 
-        body = EncodedImage.from_dict(json.loads(answer.content))
-        return _image(_b64(body.image), body.seed, body.finish_reason, headers.get("x-request-id"))
-    return _image(answer.content, headers.get("seed"), headers.get("finish-reason"), headers.get("x-request-id"))
+
+def _input_size(source: ImageSource) -> Expected:
+    """A v1alpha image-to-image or masking result has the input image's size."""
+    return Expected(width=source.info.width, height=source.info.height, max_pixels=L.V1_MAX_PIXELS)
+
+
+def v1_images(*, expected: Expected, samples: int | None) -> Callable[[Answer], list[ImageResult]]:
+    """The parser of a v1alpha generation that asked for ``samples`` images of the ``expected`` size."""
+    return lambda answer: parse_v1_images(answer, expected=expected, samples=samples)
+
+
+def parse_v2_image(answer: Answer, *, expected: Expected = UPSCALE_RESULT) -> ImageResult:
+    """v2alpha inpaint and upscale result: image bytes with headers, or JSON with base64.
+
+    The default ``expected`` is the upscale result's bound (a job resumed by id has no input size to compare).
+    """
+    headers = answer.headers
+    request_id = headers.get("x-request-id")
+    if _is_json(headers):
+        body = _json_object(answer)
+        image = _image(_b64(body["image"]), body.get("seed"), body.get("finish_reason"), request_id, expected=expected)
+    else:
+        media = headers.get("content-type")
+        image = _image(
+            answer.content,
+            headers.get("seed"),
+            headers.get("finish-reason"),
+            request_id,
+            content_type=media,
+            expected=expected,
+        )
+    if image.finish_reason == "ERROR":  # not in v2alpha's enum, but not a picture either
+        raise GenerationFailedError(
+            "the API says the generation failed (finish_reason ERROR); the error's result holds what it returned",
+            result=image,
+        )
+    return image
 
 
 def parse_started(answer: Answer) -> str:
     """The generation id of a started job."""
     from stability_api.models import GenerationStarted
 
-    job_id = GenerationStarted.from_dict(json.loads(answer.content)).id
+    job_id = GenerationStarted.from_dict(_json_object(answer)).id
     if not isinstance(job_id, str) or len(job_id) != L.GENERATION_ID_LENGTH:
         raise ValueError(f"expected a {L.GENERATION_ID_LENGTH}-character generation id, got {job_id!r}")
     return job_id
@@ -125,9 +301,9 @@ def parse_started(answer: Answer) -> str:
 # ----------------------------------------------------------------------------------------- v1alpha
 
 
-def _v1_accept(samples: int) -> Literal["image/png", "application/json"]:
+def _v1_accept(samples: int | None) -> Literal["image/png", "application/json"]:
     # PNG bytes are the cheapest answer, but only one image fits in them.
-    return "image/png" if samples == 1 else "application/json"
+    return "image/png" if samples in (None, 1) else "application/json"
 
 
 def _text_prompts(prompts: list[tuple[str, float]]) -> list[Any]:
@@ -145,7 +321,7 @@ def text_to_image(
     height: int | None,
     cfg_scale: float | None,
     steps: int | None,
-    samples: int,
+    samples: int | None,
     seed: int | None,
     sampler: str | None,
     clip_guidance_preset: str | None,
@@ -175,7 +351,9 @@ def text_to_image(
         body = TextToImageRequest(text_prompts=_text_prompts(prompts), **fields)
         return _request(api._get_kwargs(engine, body=body, accept=accept, organization=_org(organization)))
 
-    return Operation("text_to_image", charged=True, build=build, parse=parse_v1_images)
+    # A side the request leaves out is the engine's default, which differs by engine: held to the documented bounds.
+    parse = v1_images(expected=replace(V1_RESULT, width=width, height=height), samples=samples)
+    return Operation("text_to_image", charged=True, build=build, parse=parse, max_body=L.MAX_MEDIA_BODY)
 
 
 def image_to_image(
@@ -188,7 +366,7 @@ def image_to_image(
     step_schedule_end: float | None,
     cfg_scale: float | None,
     steps: int | None,
-    samples: int,
+    samples: int | None,
     seed: int | None,
     sampler: str | None,
     clip_guidance_preset: str | None,
@@ -225,7 +403,8 @@ def image_to_image(
         body = ImageToImageRequest(init_image=_upload(source, opened), options=options)
         return _request(api._get_kwargs(engine, body=body, accept=accept, organization=_org(organization)), opened)
 
-    return Operation("image_to_image", charged=True, build=build, parse=parse_v1_images)
+    parse = v1_images(expected=_input_size(source), samples=samples)
+    return Operation("image_to_image", charged=True, build=build, parse=parse, max_body=L.MAX_MEDIA_BODY)
 
 
 def masked_image_to_image(
@@ -238,7 +417,7 @@ def masked_image_to_image(
     engine: str,
     cfg_scale: float | None,
     steps: int | None,
-    samples: int,
+    samples: int | None,
     seed: int | None,
     sampler: str | None,
     clip_guidance_preset: str | None,
@@ -299,7 +478,8 @@ def masked_image_to_image(
         )
         return _request(api._get_kwargs(engine, body=body, accept=accept, organization=_org(organization)), opened)
 
-    return Operation("masking", charged=True, build=build, parse=parse_v1_images)
+    parse = v1_images(expected=_input_size(source), samples=samples)
+    return Operation("masking", charged=True, build=build, parse=parse, max_body=L.MAX_MEDIA_BODY)
 
 
 def list_engines(organization: str | None) -> Operation[list[Engine]]:
@@ -311,7 +491,7 @@ def list_engines(organization: str | None) -> Operation[list[Engine]]:
     def parse(answer: Answer) -> list[Engine]:
         from stability_api.models import EngineList
 
-        engines = EngineList.from_dict(json.loads(answer.content)).engines
+        engines = EngineList.from_dict(_json_object(answer)).engines
         return [Engine(e.id, e.name, e.description, e.type_) for e in engines]
 
     return Operation("list_engines", charged=False, build=build, parse=parse)
@@ -326,7 +506,7 @@ def get_account() -> Operation[Account]:
     def parse(answer: Answer) -> Account:
         from stability_api.models import Account as AccountModel
 
-        return Account._from(AccountModel.from_dict(json.loads(answer.content)))
+        return Account._from(AccountModel.from_dict(_json_object(answer)))
 
     return Operation("get_account", charged=False, build=build, parse=parse)
 
@@ -340,7 +520,7 @@ def get_balance(organization: str | None) -> Operation[float]:
     def parse(answer: Answer) -> float:
         from stability_api.models import Balance
 
-        return float(Balance.from_dict(json.loads(answer.content)).credits_)
+        return float(Balance.from_dict(_json_object(answer)).credits_)
 
     return Operation("get_balance", charged=False, build=build, parse=parse)
 
@@ -409,7 +589,9 @@ def inpaint(
         )
         return _request(api._get_kwargs(body=body, accept="image/*"), opened)
 
-    return Operation("inpaint", charged=True, build=build, parse=parse_v2_image)
+    _check_request_size(build, [source, mask_src])
+    parse = functools.partial(parse_v2_image, expected=INPAINT_RESULT)
+    return Operation("inpaint", charged=True, build=build, parse=parse, max_body=L.MAX_MEDIA_BODY)
 
 
 def upscale(
@@ -438,6 +620,7 @@ def upscale(
         body = UpscaleRequest(image=_upload(source, opened), prompt=prompt, **fields)
         return _request(api._get_kwargs(body=body), opened)
 
+    _check_request_size(build, [source])
     return Operation("upscale", charged=True, build=build, parse=parse_started)
 
 
@@ -467,6 +650,7 @@ def image_to_video(
         body = ImageToVideoRequest(image=_upload(source, opened), **fields)
         return _request(api._get_kwargs(body=body), opened)
 
+    _check_request_size(build, [source])
     return Operation("image_to_video", charged=True, build=build, parse=parse_started)
 
 
@@ -481,17 +665,74 @@ def check_job(kind: Any, job_id: Any) -> None:
 
 
 def parse_v2_video(answer: Answer) -> VideoResult:
+    """v2alpha image-to-video result: MP4 bytes with headers, or JSON with base64; a whole MP4 either way."""
+    from ._media import check_media
+
     headers = answer.headers
     if _is_json(headers):
         from stability_api.models import EncodedVideo
 
-        body = EncodedVideo.from_dict(json.loads(answer.content))
+        body = EncodedVideo.from_dict(_json_object(answer))
         data, seed, finish = _b64(body.video), _int(body.seed), body.finish_reason
+        check_media(data, "video", None)  # the JSON wrapper's content type says nothing about the video
     else:
         data, seed, finish = answer.content, _int(headers.get("seed")), headers.get("finish-reason", "SUCCESS")
-    if data[4:8] != b"ftyp":
-        raise ValueError("the body is not an MP4 video")
-    return VideoResult(data, "video/mp4", seed, str(finish or "SUCCESS"), headers.get("x-request-id"))
+        check_media(data, "video", headers.get("content-type"))
+    return VideoResult(data, "video/mp4", seed, _finish_reason(finish), headers.get("x-request-id"))
+
+
+class DownloadCutShort(Exception):
+    """A streamed result ended before its media did (a body without Content-Length cut off): a broken read."""
+
+
+class ResultDownload:
+    """The checks of a job result streamed to disk (``job.save``), chunk by chunk, in constant memory.
+
+    A saved result is checked like a waited one: an HTML or JSON content type is refused before a byte is
+    written, the bytes must be the media the job makes (``MalformedResponseError``, not retried: the same
+    request would get the same answer), and a body that ends before its media does raises ``DownloadCutShort``
+    (fetched again, like a connection that broke off).
+    """
+
+    def __init__(self, kind: str, answer: Answer, *, attempt: int = 1) -> None:
+        from ._media import MediaCheck
+
+        self._name = f"get_{kind}_result"
+        self._headers = answer.headers
+        self._attempt = attempt
+        try:
+            self._check = MediaCheck("image" if kind == "upscale" else "video", answer.headers.get("content-type"))
+        except ValueError as exc:
+            raise self.malformed(exc) from None
+
+    def feed(self, chunk: bytes) -> bytes:
+        """``chunk``, once it fits the media so far."""
+        try:
+            self._check.feed(chunk)
+        except ValueError as exc:
+            raise self.malformed(exc) from None
+        return chunk
+
+    def finish(self) -> None:
+        """Say the body ended: ``DownloadCutShort`` unless the media is whole."""
+        try:
+            self._check.finish()
+        except ValueError as exc:
+            raise DownloadCutShort(f"the body ended early: {exc}") from None
+
+    def malformed(self, exc: Exception) -> StabilityError:
+        from ._errors import MalformedResponseError
+
+        return MalformedResponseError(
+            200,
+            name="malformed_response",
+            error_id=None,
+            messages=[f"the {self._name} answer could not be saved: {exc}"],
+            request_id=self._headers.get("x-request-id"),
+            headers=self._headers,
+            body=b"",
+            attempts=self._attempt,
+        )
 
 
 def job_result(kind: str, job_id: str, *, stream: bool = False) -> Operation[Any]:
@@ -513,12 +754,20 @@ def job_result(kind: str, job_id: str, *, stream: bool = False) -> Operation[Any
         if answer.status == 202:
             from stability_api.models import GenerationInProgress
 
-            return Pending(GenerationInProgress.from_dict(json.loads(answer.content)).status)
+            return Pending(GenerationInProgress.from_dict(_json_object(answer)).status)
         if answer.status != 200:
             raise ValueError(f"unexpected status {answer.status} for a job result")
         return Done(answer if answer.stream is not None else media(answer))
 
-    return Operation(f"get_{kind}_result", charged=False, build=build, parse=parse, job_result=True, stream=stream)
+    return Operation(
+        f"get_{kind}_result",
+        charged=False,
+        build=build,
+        parse=parse,
+        job_result=True,
+        stream=stream,
+        max_body=L.MAX_MEDIA_BODY,
+    )
 
 
 def _engine(engine: Any) -> None:
@@ -529,4 +778,4 @@ def _engine(engine: Any) -> None:
         or not (engine.isascii() and engine.isprintable())
         or any(c in engine for c in "/?#% ")
     ):
-        raise ValidationError("engine", engine, "must be an engine id such as 'stable-diffusion-512-v2-1'")
+        raise ValidationError("engine", shown(engine), "must be an engine id such as 'stable-diffusion-512-v2-1'")

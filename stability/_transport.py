@@ -1,47 +1,99 @@
 """The two drivers of ``_flow``: they send requests with httpx and sleep, and do nothing else.
 
 ``SyncDriver`` serves ``Stability`` (one ``httpx.Client``, safe to share between threads). ``AsyncDriver``
-serves ``AsyncStability`` and keeps one ``httpx.AsyncClient`` per event loop, because connections belong to
-the loop that opened them: a client reused across two ``asyncio.run()`` calls would otherwise fail with
-"Event loop is closed".
+serves ``AsyncStability`` and keeps one set of ``httpx.AsyncClient`` pools per event loop, because
+connections belong to the loop that opened them: a client reused across two ``asyncio.run()`` calls would
+otherwise fail with "Event loop is closed". A loop's pools are closed when ``asyncio.run()`` shuts that loop
+down (see ``AsyncDriver._watch``), so a client used across many runs holds no sockets of finished ones.
+
+Deadlines. A ``Send`` carries the whole call's deadline. The async driver runs the send and the body read
+under ``asyncio.timeout``. The sync driver cannot interrupt a blocking socket wait, so its own pool runs on a
+network backend that bounds every socket wait (connect, TLS, read, write) by the time left (``_DEADLINE``),
+and bodies are read in chunks with the deadline checked between them: a server that drips one byte a second
+cannot stretch a call past its timeout. A user's own ``httpx.Client`` keeps its backend: its body reads
+honour the deadline between chunks, its header reads only the per-read timeout.
+
+Bodies. Nothing is read into memory unbounded: success bodies up to ``Send.max_body``, error bodies up to
+``MAX_ERROR_BODY`` (a longer one is cut, it only has to carry the API's message). Compressed bodies are
+decoded here, in pieces of at most ``_PIECE`` bytes, stopping at the bound, so a gzip bomb costs at most the
+bound. A body with a Content-Length within the bound and no Content-Encoding is read in one go, as httpx
+would (the common case stays as fast as plain httpx).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
+import logging
+import os
 import ssl
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+import zlib
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import httpcore
 import httpx
 
 from ._config import Options
-from ._flow import Answer, Failure, Flow, Outcome, Send
+from ._errors import ConfigurationError
+from ._flow import Answer, Failure, Flow, Outcome, Send, Sleep
+from ._limits import MAX_ERROR_BODY
 from ._retry import FailureKind
 
+if TYPE_CHECKING:
+    from stability_api import AuthenticatedClient
+
 T = TypeVar("T")
+logger = logging.getLogger("stability")
 
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0)
 # The async pool is split into shards of this many connections (see _Shards); together they hold LIMITS.
 SHARD_SIZE = 10
 SHARD_LIMITS = httpx.Limits(max_connections=SHARD_SIZE, max_keepalive_connections=SHARD_SIZE, keepalive_expiry=30.0)
 _CONNECT_FAILURES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+# Asked for explicitly: these two are decoded here with a bound (br and zstd would need optional packages).
+ACCEPT_ENCODING = "gzip, deflate"
+_HEADERS = {"Accept-Encoding": ACCEPT_ENCODING}
+_PIECE = 64 * 1024
+
+CLOSED_MESSAGE = "This Stability client is closed: make a new one (or use it only inside its `with` block)."
 
 
-def failure_from(exc: Exception) -> Failure:
+def _closed_error() -> ConfigurationError:
+    return ConfigurationError(CLOSED_MESSAGE)
+
+
+def _stop_if_closed(driver: SyncDriver | AsyncDriver, flow: Flow[Any], step: Send | Sleep) -> None:
+    """Between two steps: a client closed meanwhile (say, from another thread during ``wait()``) ends the flow."""
+    if driver.closed:
+        if isinstance(step, Send):
+            step.request.close()
+        flow.close()
+        raise _closed_error()
+
+
+def failure_from(exc: Exception, deadline: float | None = None, total: float = 0.0) -> Failure:
     """Classify an httpx exception: could the request have reached the API?"""
     kind: FailureKind = "connect" if isinstance(exc, _CONNECT_FAILURES) else "sent"
+    if deadline is not None and time.monotonic() >= deadline:
+        return _deadline_failure(kind, total, exc)
     timeout = isinstance(exc, httpx.TimeoutException)
     label = "timed out" if timeout else "connection failed"
     # httpx messages name the URL and the cause, never the request headers, so the key cannot leak here.
     return Failure(kind=kind, message=f"{label}: {type(exc).__name__}: {exc}".rstrip(": "), timeout=timeout)
 
 
-def request_args(send: Send, options: Options) -> dict[str, Any]:
+def _deadline_failure(kind: FailureKind, total: float, exc: BaseException | None = None) -> Failure:
+    cause = f" (during {type(exc).__name__})" if exc is not None and not isinstance(exc, TimeoutError) else ""
+    message = f"timed out: the whole call's timeout ({total:g} s, retries included) passed{cause}"
+    return Failure(kind=kind, message=message, timeout=True)
+
+
+def request_args(send: Send, options: Options, *, given: bool = False) -> dict[str, Any]:
     """The final httpx arguments: absolute URL, the key, the client's timeout."""
     kwargs = dict(send.request.kwargs)
     headers = dict(kwargs.get("headers") or {})
@@ -49,16 +101,34 @@ def request_args(send: Send, options: Options) -> dict[str, Any]:
     # The official v1alpha samples send the bare key, the v2alpha ones `Bearer <key>`; the API takes both.
     headers["Authorization"] = key if kwargs["url"].startswith("/v1alpha/") else f"Bearer {key}"
     headers.setdefault("User-Agent", _user_agent())
+    if given:  # our own clients carry it as a default header, which costs nothing per request
+        headers.setdefault("Accept-Encoding", ACCEPT_ENCODING)
     kwargs["headers"] = headers
     kwargs["url"] = options.base_url + kwargs["url"]
-    kwargs["timeout"] = options.timeout
+    kwargs["timeout"] = _timeout_within(options.timeout, send.deadline)
     return kwargs
+
+
+def _timeout_within(timeout: httpx.Timeout, deadline: float | None) -> httpx.Timeout:
+    """The request's timeout, each part cut to the time left (what a client the user gave can be held to)."""
+    if deadline is None:
+        return timeout
+    left = max(0.001, deadline - time.monotonic())
+    connect, read, write, pool = (
+        timeout.connect or left,
+        timeout.read or left,
+        timeout.write or left,
+        timeout.pool or left,
+    )
+    if left >= connect and left >= read and left >= write and left >= pool:
+        return timeout  # the common case: the deadline is further away than any part
+    return httpx.Timeout(connect=min(connect, left), read=min(read, left), write=min(write, left), pool=min(pool, left))
 
 
 _SPENT = httpx.ByteStream(b"")
 
 
-def _answer(response: httpx.Response) -> Answer:
+def _answer(response: httpx.Response, content: bytes, truncated: bool) -> Answer:
     """The answer of a response whose body has been read, with httpx's reference cycle through it undone.
 
     httpx binds every response's stream to the response itself, so a response is cyclic garbage: its body
@@ -67,11 +137,397 @@ def _answer(response: httpx.Response) -> Answer:
     (benchmark 1: no page faults and no collections per call, from 62 faults and a collection every ~23 calls).
     """
     response.stream = _SPENT
-    return Answer(response.status_code, response.headers, response.content)
+    return Answer(response.status_code, response.headers, content, truncated=truncated)
 
 
 def _pool_timeout(options: Options) -> httpx.PoolTimeout:
     return httpx.PoolTimeout(f"no connection free within {options.timeout.pool} s")
+
+
+def _log(send: Send, outcome: Answer | Failure, start: float) -> None:
+    """One debug line per request: never the key (only the method, path, status and request id)."""
+    kwargs = send.request.kwargs
+    method, path = str(kwargs["method"]).upper(), kwargs["url"]
+    elapsed = time.monotonic() - start
+    if isinstance(outcome, Answer):
+        request_id = outcome.headers.get("x-request-id")
+        if request_id:
+            logger.debug("%s %s -> %d in %.3fs (request id %s)", method, path, outcome.status, elapsed, request_id)
+        else:
+            logger.debug("%s %s -> %d in %.3fs", method, path, outcome.status, elapsed)
+    else:
+        logger.debug("%s %s -> no answer in %.3fs (%s)", method, path, elapsed, outcome.message)
+
+
+# ------------------------------------------------------------------------------------------- bodies
+
+
+class BodyTooLarge(ValueError):
+    """A body (after decompression) longer than the bound it is read with."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"the body is larger than {limit} bytes (after decompression)")
+
+
+class _Inflate:
+    """One zlib stage (gzip or deflate) that never produces more than ``_PIECE`` bytes per call."""
+
+    def __init__(self, encoding: str) -> None:
+        self._gzip = encoding in ("gzip", "x-gzip")
+        self._first = True
+        self._decoder = zlib.decompressobj(zlib.MAX_WBITS | 16 if self._gzip else zlib.MAX_WBITS)
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        while data:
+            try:
+                out = self._decoder.decompress(data, _PIECE)
+            except zlib.error as exc:
+                if self._first and not self._gzip:  # "deflate" is often sent raw, without the zlib header
+                    self._first = False
+                    self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise httpx.DecodingError(f"the body could not be decompressed: {exc}") from None
+            self._first = False
+            if out:
+                yield out
+            tail = self._decoder.unconsumed_tail
+            if not out and len(tail) >= len(data):
+                break  # no progress: the stream ended and the rest is trailing data
+            data = tail
+
+    def flush(self) -> Iterator[bytes]:
+        try:
+            out = self._decoder.flush()
+        except zlib.error as exc:
+            raise httpx.DecodingError(f"the body could not be decompressed: {exc}") from None
+        for start in range(0, len(out), _PIECE):
+            yield out[start : start + _PIECE]
+
+
+class _Decoder:
+    """Undo a ``Content-Encoding`` in bounded pieces; count the decoded bytes against ``limit``.
+
+    Past ``limit`` it yields what still fits, then raises ``BodyTooLarge``: a caller that keeps a prefix has
+    exactly ``limit`` bytes, and no caller ever holds more than one piece beyond what it kept.
+    """
+
+    def __init__(self, encoding: str | None, limit: int) -> None:
+        names = [name.strip().lower() for name in (encoding or "").split(",")]
+        # Only what the SDK asks for is decoded; another name passes the bytes as they are, as httpx does (a
+        # mislabelled body stays readable, and a body that really is encoded fails in the parser, typed).
+        names = [name for name in names if name in ("gzip", "x-gzip", "deflate")]
+        self._stages = [_Inflate(name) for name in reversed(names)]
+        self._limit = limit
+        self._total = 0
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        return self._count(self._through(0, data))
+
+    def flush(self) -> Iterator[bytes]:
+        return self._count(self._flush(0))
+
+    def _through(self, index: int, data: bytes) -> Iterator[bytes]:
+        if index == len(self._stages):
+            if data:
+                yield data
+            return
+        for piece in self._stages[index].pieces(data):
+            yield from self._through(index + 1, piece)
+
+    def _flush(self, index: int) -> Iterator[bytes]:
+        if index == len(self._stages):
+            return
+        for piece in self._stages[index].flush():
+            yield from self._through(index + 1, piece)
+        yield from self._flush(index + 1)
+
+    def _count(self, pieces: Iterator[bytes]) -> Iterator[bytes]:
+        for piece in pieces:
+            room = self._limit - self._total
+            if len(piece) > room:
+                if room > 0:
+                    yield piece[:room]
+                self._total = self._limit
+                raise BodyTooLarge(self._limit)
+            self._total += len(piece)
+            yield piece
+
+
+def _read_timeout(response: httpx.Response) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout("the call's timeout passed while reading the body", request=response.request)
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    """The Content-Length of a body that arrives as is (no Content-Encoding), else None."""
+    headers = response.headers
+    encoding = headers.get("content-encoding")
+    if encoding and encoding.strip().lower() != "identity":
+        return None
+    length = headers.get("content-length")
+    return int(length) if length is not None and length.isdigit() else None
+
+
+def iter_body(response: httpx.Response, *, limit: int, deadline: float | None) -> Iterator[bytes]:
+    """The decoded body of a streamed response, in pieces, never more than ``limit`` bytes in all.
+
+    Raises ``BodyTooLarge`` past ``limit`` and ``httpx.ReadTimeout`` past ``deadline`` (a ``time.monotonic()``
+    time; with the driver's own pool every socket wait is bounded by it too).
+    """
+    return _iter_body(response, limit, deadline, refuse=True)
+
+
+def _iter_body(response: httpx.Response, limit: int, deadline: float | None, *, refuse: bool) -> Iterator[bytes]:
+    """``iter_body``; ``refuse``: raise at once when the Content-Length says the body is too long."""
+    length = _declared_length(response)
+    if refuse and length is not None and length > limit:
+        raise BodyTooLarge(limit)
+    decoder = _Decoder(response.headers.get("content-encoding"), limit)
+    raw = response.iter_raw()
+    while True:
+        token = _DEADLINE.set(deadline)
+        try:
+            chunk = next(raw, None)
+        finally:
+            _DEADLINE.reset(token)
+        if chunk is None:
+            break
+        if deadline is not None and time.monotonic() >= deadline:
+            raise _read_timeout(response)
+        yield from decoder.feed(chunk)
+    yield from decoder.flush()
+
+
+async def aiter_body(response: httpx.Response, *, limit: int, deadline: float | None) -> AsyncIterator[bytes]:
+    """``iter_body`` for an async response: each network wait is bounded by the time left."""
+    async for piece in _aiter_body(response, limit, deadline, refuse=True):
+        yield piece
+
+
+async def _aiter_body(
+    response: httpx.Response, limit: int, deadline: float | None, *, refuse: bool
+) -> AsyncIterator[bytes]:
+    length = _declared_length(response)
+    if refuse and length is not None and length > limit:
+        raise BodyTooLarge(limit)
+    decoder = _Decoder(response.headers.get("content-encoding"), limit)
+    raw = response.aiter_raw()
+    while True:
+        try:
+            if deadline is None:
+                chunk = await anext(raw, None)
+            else:
+                async with asyncio.timeout(deadline - time.monotonic()):
+                    chunk = await anext(raw, None)
+        except TimeoutError:
+            raise _read_timeout(response) from None
+        if chunk is None:
+            break
+        for piece in decoder.feed(chunk):
+            yield piece
+    for piece in decoder.flush():
+        yield piece
+
+
+def _limit(response: httpx.Response, send: Send) -> tuple[int, bool]:
+    """How much of this response's body to read, and whether a longer one is cut (errors) or refused."""
+    if response.status_code < 300:
+        return send.max_body, False
+    return MAX_ERROR_BODY, True
+
+
+def read_body(response: httpx.Response, send: Send, *, checked: bool) -> tuple[bytes, bool]:
+    """Read a response into an ``Answer`` within the bounds. ``checked``: every socket wait honours the deadline."""
+    limit, cut = _limit(response, send)
+    length = _declared_length(response)
+    if checked and length is not None and length <= limit:
+        return response.read(), False  # bounded by Content-Length: httpx's own fast read
+    pieces: list[bytes] = []
+    truncated = False
+    try:
+        for piece in _iter_body(response, limit, send.deadline, refuse=not cut):
+            pieces.append(piece)
+    except BodyTooLarge:
+        truncated = True
+        if not cut:
+            pieces = []
+    except httpx.DecodingError:
+        if not cut:
+            raise
+        truncated = True  # an error's status says what matters; its body is only a message
+    return b"".join(pieces), truncated
+
+
+async def aread_body(response: httpx.Response, send: Send) -> tuple[bytes, bool]:
+    """``read_body`` for an async response (the driver's ``asyncio.timeout`` holds the deadline)."""
+    limit, cut = _limit(response, send)
+    length = _declared_length(response)
+    if length is not None and length <= limit:
+        return await response.aread(), False
+    pieces: list[bytes] = []
+    truncated = False
+    try:
+        async for piece in _aiter_body(response, limit, None, refuse=not cut):
+            pieces.append(piece)
+    except BodyTooLarge:
+        truncated = True
+        if not cut:
+            pieces = []
+    except httpx.DecodingError:
+        if not cut:
+            raise
+        truncated = True  # an error's status says what matters; its body is only a message
+    return b"".join(pieces), truncated
+
+
+# ----------------------------------------------------------------------------- sync socket deadlines
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("stability_deadline", default=None)
+
+
+def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
+    """A socket wait's timeout, cut to the time left before the current call's deadline."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the call's timeout passed")
+    return left if timeout is None or left < timeout else timeout
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        inner = self._stream.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend with every socket wait bounded by the current call's deadline."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        timeout = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _with_deadlines(transport: httpx.HTTPTransport) -> httpx.HTTPTransport:
+    pool = transport._pool
+    pool._network_backend = _DeadlineBackend(pool._network_backend)
+    return transport
+
+
+def _https_proxies(make: Callable[[httpx.Proxy], T]) -> dict[str, T | None]:
+    """The environment's proxies (``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) as httpx mounts, for https only.
+
+    Plain http never goes through a proxy from the environment: the key would travel in clear text to whatever
+    host the variable names (a loopback ``http://`` base URL is allowed without ``allow_insecure_http``).
+    Through a proxy, https stays end to end (CONNECT), which is what a user behind a company proxy needs.
+    """
+    from httpx._utils import get_environment_proxies
+
+    found = get_environment_proxies()
+    mounts: dict[str, T | None] = {pattern: None for pattern, url in found.items() if url is None}
+    for scheme in ("all://", "https://"):  # the specific variable wins over ALL_PROXY
+        url = found.get(scheme)
+        if url is not None:
+            mounts["https://"] = make(httpx.Proxy(url))
+    return mounts
+
+
+def raw_client(options: Options, transport: Any) -> AuthenticatedClient:
+    """The generated client for ``client.raw``: the key hidden from repr, no environment proxy for plain http."""
+    args: dict[str, Any] = {}
+    if transport is not None:
+        args["transport"] = transport
+    elif options.base_url.startswith("http://"):
+        args["trust_env"] = False  # HTTP_PROXY would get the request, key included, in clear text
+    return _raw_class()(
+        base_url=options.base_url, token=options.require_key(), timeout=options.timeout, httpx_args=args
+    )
+
+
+@functools.cache
+def _raw_class() -> type[AuthenticatedClient]:
+    from stability_api import AuthenticatedClient
+
+    class RawClient(AuthenticatedClient):
+        """``AuthenticatedClient`` whose repr (used by ``pytest -l``, ``traceback`` with locals, rich's
+        ``show_locals``) shows no key: attrs' would print ``token`` and the ``Authorization`` header."""
+
+        __slots__ = ()
+
+        def __repr__(self) -> str:
+            return f"AuthenticatedClient(base_url={self._base_url!r}, token='<hidden>')"
+
+        def __rich_repr__(self) -> Iterator[tuple[str, str]]:
+            yield "base_url", self._base_url
+            yield "token", "<hidden>"
+
+    RawClient.__name__ = RawClient.__qualname__ = "AuthenticatedClient"
+    return RawClient
+
+
+@functools.cache
+def _user_agent() -> str:
+    from ._version import __version__
+
+    return f"stability-client/{__version__} python-httpx/{httpx.__version__}"
+
+
+# ------------------------------------------------------------------------------------------- forks
+
+_DRIVERS: weakref.WeakSet[SyncDriver | AsyncDriver] = weakref.WeakSet()
+_LEFT_BY_FORK: list[_Shards] = []
+
+
+def _after_fork_in_child() -> None:
+    # The parent's connections (and any lock another thread held) must not be used by the child: the two
+    # processes would interleave bytes on one socket. Each driver starts over with fresh pools.
+    for driver in list(_DRIVERS):
+        driver._forked()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+# ------------------------------------------------------------------------------------------- gates
 
 
 # Requests beyond the pool's size wait at a semaphore before they enter httpx. httpcore 1.0 rescans every
@@ -122,11 +578,7 @@ class ThreadGate:
                 self._freed.notify()
 
 
-@functools.cache
-def _user_agent() -> str:
-    from ._version import __version__
-
-    return f"stability-client/{__version__} python-httpx/{httpx.__version__}"
+# ------------------------------------------------------------------------------------------ drivers
 
 
 class SyncDriver:
@@ -141,55 +593,128 @@ class SyncDriver:
     ) -> None:
         self._owns = http_client is None
         self.transport = transport
-        self.http = http_client or httpx.Client(transport=transport, limits=LIMITS, follow_redirects=False)
+        self._sleep = sleep
+        self.closed = False
+        self._closing = threading.Event()
+        self._stale = False
+        self._renewing = threading.Lock()
+        self.http = http_client or self._client()
         # Only our own pool's size is known; a given client keeps its own queueing.
         self._gate = ThreadGate(LIMITS.max_connections or 100) if self._owns else None
-        self._sleep = sleep
+        # Whether every socket wait honours the deadline: only on our own pool's network backend.
+        self._checked = self._owns and transport is None
+        _DRIVERS.add(self)
+
+    def _client(self) -> httpx.Client:
+        if self.transport is not None:
+            return httpx.Client(transport=self.transport, limits=LIMITS, follow_redirects=False, headers=_HEADERS)
+        context = httpx.create_ssl_context()
+
+        def transport(proxy: httpx.Proxy | None = None) -> httpx.HTTPTransport:
+            return _with_deadlines(httpx.HTTPTransport(verify=context, limits=LIMITS, proxy=proxy))
+
+        mounts = _https_proxies(transport)
+        return httpx.Client(
+            transport=transport(), mounts=mounts, limits=LIMITS, follow_redirects=False, headers=_HEADERS
+        )
+
+    def _forked(self) -> None:
+        # Runs in the child right after fork(), alone: fresh locks now, a fresh pool at the next request (an
+        # SSL context costs ~20 ms, not worth paying in every forked worker that never calls the API).
+        self._renewing = threading.Lock()
+        self._closing = threading.Event()
+        if self._owns:
+            self._gate = ThreadGate(LIMITS.max_connections or 100)
+            self._stale = True
+
+    def _renew(self) -> None:
+        with self._renewing:
+            if self._stale:
+                self.http = self._client()  # the parent's connections are left to the parent
+                self._stale = False
 
     def run(self, flow: Flow[T], options: Options) -> T:
+        if self.closed:
+            raise _closed_error()
         outcome: Outcome = None
         try:
             while True:
                 step = flow.send(outcome)
+                _stop_if_closed(self, flow, step)
                 if isinstance(step, Send):
                     outcome = self.send(step, options)
                 else:
-                    self._sleep(step.seconds)
+                    self._pause(step.seconds)
                     outcome = None
         except StopIteration as done:
             result: T = done.value
             return result
 
+    def _pause(self, seconds: float) -> None:
+        if self._sleep is time.sleep:
+            self._closing.wait(seconds)  # close() from another thread ends the wait at once
+        else:
+            self._sleep(seconds)
+
     def send(self, step: Send, options: Options) -> Answer | Failure:
+        start = time.monotonic()
+        outcome = self._send(step, options)
+        if logger.isEnabledFor(logging.DEBUG):
+            _log(step, outcome, start)
+        return outcome
+
+    def _send(self, step: Send, options: Options) -> Answer | Failure:
+        deadline = step.deadline
+        if deadline is not None and time.monotonic() >= deadline:
+            step.request.close()
+            return _deadline_failure("connect", options.total)
+        if self._stale:
+            self._renew()
+        token = _DEADLINE.set(deadline)
         try:
-            request = self.http.build_request(**request_args(step, options))
+            request = self.http.build_request(**request_args(step, options, given=not self._owns))
             gate = self._gate
-            if gate is not None and not gate.acquire(timeout=options.timeout.pool):
-                raise _pool_timeout(options)
+            if gate is not None:
+                wait = options.timeout.pool
+                if deadline is not None:
+                    wait = max(0.0, min(wait or 0.0, deadline - time.monotonic()))
+                if not gate.acquire(timeout=wait):
+                    if deadline is not None and time.monotonic() >= deadline:
+                        return _deadline_failure("connect", options.total)
+                    raise _pool_timeout(options)
             try:
-                response = self.http.send(request, stream=step.stream)
+                response = self.http.send(request, stream=True)
                 if step.stream and response.status_code == 200:
                     return Answer(response.status_code, response.headers, b"", stream=response)
                 try:
-                    response.read()
+                    content, truncated = read_body(response, step, checked=self._checked)
                 finally:
-                    response.close()
+                    response.close()  # before _answer swaps the stream: a body cut short frees its connection
             finally:
                 if gate is not None:
                     gate.release()
-            return _answer(response)
+            return _answer(response, content, truncated)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
-            return failure_from(exc)
+            if self.closed:
+                raise _closed_error() from None
+            return failure_from(exc, deadline, options.total)
+        except RuntimeError:
+            if self.closed:  # httpx: "Cannot send a request, as the client has been closed."
+                raise _closed_error() from None
+            raise
         finally:
+            _DEADLINE.reset(token)
             step.request.close()
 
     def close(self) -> None:
+        self.closed = True
+        self._closing.set()
         if self._owns:
             self.http.close()
 
 
 class AsyncDriver:
-    """Runs flows on one ``httpx.AsyncClient`` per event loop (or on the one the user gave)."""
+    """Runs flows on one set of ``httpx.AsyncClient`` pools per event loop (or on the one the user gave)."""
 
     def __init__(
         self,
@@ -200,74 +725,179 @@ class AsyncDriver:
     ) -> None:
         self._given = http_client
         self.transport = transport
-        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Shards] = weakref.WeakKeyDictionary()
+        self._by_loop: dict[asyncio.AbstractEventLoop, _Shards] = {}
         self._sleep = sleep
+        self.closed = False
+        self._wakers: set[asyncio.Future[None]] = set()
+        self._ssl: ssl.SSLContext | None = None
+        _DRIVERS.add(self)
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        # Loading the CA bundle costs ~20 ms of CPU: one context for every loop's pools (it is not loop-bound).
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context()
+        return self._ssl
+
+    def _forked(self) -> None:
+        # The parent's loops and sockets are the parent's. Their pools are kept (not collected) in the child:
+        # collecting a pool's watcher would schedule its close on the parent's loop, through a shared pipe.
+        _LEFT_BY_FORK.extend(self._by_loop.values())
+        self._by_loop = {}
+        self._wakers = set()
 
     def _shards(self) -> _Shards:
         loop = asyncio.get_running_loop()
         shards = self._by_loop.get(loop)
         if shards is None:
-            shards = self._by_loop[loop] = _Shards(self.transport)
+            if self.closed:
+                raise _closed_error()
+            self._sweep()
+            shards = self._by_loop[loop] = _Shards(self.transport, self._ssl_context)
+            self._watch(loop, shards)
         return shards
+
+    def _watch(self, loop: asyncio.AbstractEventLoop, shards: _Shards) -> None:
+        """Close ``shards`` when ``asyncio.run()`` (or a Runner) shuts ``loop`` down.
+
+        Both call ``loop.shutdown_asyncgens()`` while the loop still runs, and it finalises every suspended
+        async generator it has seen: this one then closes the loop's connections, and forgets them.
+        """
+
+        async def finaliser() -> AsyncGenerator[None, None]:
+            try:
+                yield
+            finally:
+                if self._by_loop.get(loop) is shards:
+                    del self._by_loop[loop]
+                await shards.aclose()
+
+        watcher = finaliser()
+        try:
+            watcher.asend(None).send(None)  # runs to the first yield: registers it with the running loop
+        except StopIteration:
+            pass
+        shards.watcher = watcher
+
+    def _sweep(self) -> None:
+        """Forget the pools of loops closed without ``shutdown_asyncgens`` (their sockets go with them)."""
+        for loop in [loop for loop in self._by_loop if loop.is_closed()]:
+            self._by_loop.pop(loop).abandon()
 
     def _gate(self) -> asyncio.Semaphore | None:
         """This loop's gate in front of our own pool (None for a client the user gave)."""
         return None if self._given is not None else self._shards().gate
 
     async def run(self, flow: Flow[T], options: Options) -> T:
+        if self.closed:
+            raise _closed_error()
         outcome: Outcome = None
         try:
             while True:
                 step = flow.send(outcome)
+                _stop_if_closed(self, flow, step)
                 if isinstance(step, Send):
                     outcome = await self.send(step, options)
                 else:
-                    await self._sleep(step.seconds)
+                    await self._pause(step.seconds)
                     outcome = None
         except StopIteration as done:
             result: T = done.value
             return result
 
-    async def send(self, step: Send, options: Options) -> Answer | Failure:
-        shards = shard = None
+    async def _pause(self, seconds: float) -> None:
+        if self._sleep is not asyncio.sleep:
+            await self._sleep(seconds)
+            return
+        # aclose() wakes the sleeper at once, so a wait() stops polling when its client is closed.
+        waker: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._wakers.add(waker)
         try:
-            if self._given is not None:
-                http, gate = self._given, None
-            else:
-                shards = self._shards()
-                gate = shards.gate
-                await _acquire(gate, options)
-                shard = shards.take()
-                http = shards.clients[shard]
-            request = http.build_request(**request_args(step, options))
-            try:
-                response = await http.send(request, stream=step.stream)
-                if step.stream and response.status_code == 200:
-                    return Answer(response.status_code, response.headers, b"", stream=response)
+            await asyncio.wait_for(waker, seconds)
+        except TimeoutError:
+            pass
+        finally:
+            self._wakers.discard(waker)
+
+    async def send(self, step: Send, options: Options) -> Answer | Failure:
+        start = time.monotonic()
+        outcome = await self._send(step, options)
+        if logger.isEnabledFor(logging.DEBUG):
+            _log(step, outcome, start)
+        return outcome
+
+    async def _send(self, step: Send, options: Options) -> Answer | Failure:
+        deadline = step.deadline
+        shards = shard = None
+        sent = False
+        try:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return _deadline_failure("connect", options.total)
+            async with asyncio.timeout(left):
+                if self._given is not None:
+                    http, gate = self._given, None
+                else:
+                    shards = self._shards()
+                    gate = shards.gate
+                    await _acquire(gate, options)
+                    shard = shards.take()
+                    http = shards.clients[shard]
                 try:
-                    await response.aread()
+                    request = http.build_request(**request_args(step, options, given=self._given is not None))
+                    sent = True
+                    response = await http.send(request, stream=True)
+                    if step.stream and response.status_code == 200:
+                        return Answer(response.status_code, response.headers, b"", stream=response)
+                    try:
+                        content, truncated = await aread_body(response, step)
+                    finally:
+                        await response.aclose()  # before _answer swaps the stream (see SyncDriver)
                 finally:
-                    await response.aclose()
-            finally:
-                if shards is not None and shard is not None:
-                    shards.give(shard)
-                if gate is not None:
-                    gate.release()
-            return _answer(response)
+                    if shards is not None and shard is not None:
+                        shards.give(shard)
+                    if gate is not None:
+                        gate.release()
+            return _answer(response, content, truncated)
+        except TimeoutError:
+            return _deadline_failure("sent" if sent else "connect", options.total)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
-            return failure_from(exc)
+            if self.closed:
+                raise _closed_error() from None
+            return failure_from(exc, deadline, options.total)
+        except RuntimeError:
+            if self.closed:  # httpx: "Cannot send a request, as the client has been closed."
+                raise _closed_error() from None
+            raise
         finally:
             step.request.close()
 
     async def aclose(self) -> None:
+        """Close every pool: this loop's now, a live other loop's on that loop, a closed loop's sockets."""
+        self.closed = True
+        for waker in list(self._wakers):
+            try:
+                waker.get_loop().call_soon_threadsafe(_wake, waker)
+            except RuntimeError:  # that loop is closed: nobody waits there any more
+                pass
         try:
-            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+            current: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
-            loop = None
-        shards = self._by_loop.pop(loop, None) if loop is not None else None
-        if shards is not None:
-            for client in shards.clients:
-                await client.aclose()
+            current = None
+        by_loop, self._by_loop = self._by_loop, {}
+        for loop, shards in by_loop.items():
+            if loop is current:
+                await shards.aclose()
+                if shards.watcher is not None:
+                    await shards.watcher.aclose()
+            elif loop.is_closed() or not loop.is_running():
+                shards.abandon()
+            else:
+                asyncio.run_coroutine_threadsafe(shards.aclose(), loop)
+
+
+def _wake(waker: asyncio.Future[None]) -> None:
+    if not waker.done():
+        waker.set_result(None)
 
 
 class _Shards:
@@ -281,15 +911,17 @@ class _Shards:
     empty, and the pool timeout applies while waiting at it.
     """
 
-    def __init__(self, transport: httpx.AsyncBaseTransport | None) -> None:
+    def __init__(self, transport: httpx.AsyncBaseTransport | None, ssl_context: Callable[[], ssl.SSLContext]) -> None:
         self._transport = transport
+        self._ssl_context = ssl_context
         total = LIMITS.max_connections or 100
         self.gate = asyncio.Semaphore(total)
         # A given transport is its own pool (and is closed with its client): it gets one client.
         self._most = 1 if transport is not None else total // SHARD_SIZE
         self.clients: list[httpx.AsyncClient] = []
         self._busy: list[int] = []
-        self._ssl_context: ssl.SSLContext | None = None
+        self.watcher: AsyncGenerator[None, None] | None = None
+        self._closed = False
 
     def take(self) -> int:
         """The index of the client to use (the least busy; a new one when all are full and room is left)."""
@@ -307,8 +939,26 @@ class _Shards:
 
     def _client(self) -> httpx.AsyncClient:
         if self._transport is not None:
-            return httpx.AsyncClient(transport=self._transport, limits=LIMITS, follow_redirects=False)
-        # Loading the CA bundle costs ~20 ms of CPU per SSL context: the shards share one.
-        if self._ssl_context is None:
-            self._ssl_context = httpx.create_ssl_context()
-        return httpx.AsyncClient(limits=SHARD_LIMITS, follow_redirects=False, verify=self._ssl_context)
+            return httpx.AsyncClient(transport=self._transport, limits=LIMITS, follow_redirects=False, headers=_HEADERS)
+        context = self._ssl_context()
+
+        def transport(proxy: httpx.Proxy | None = None) -> httpx.AsyncHTTPTransport:
+            return httpx.AsyncHTTPTransport(verify=context, limits=SHARD_LIMITS, proxy=proxy)
+
+        mounts = _https_proxies(transport)
+        return httpx.AsyncClient(
+            transport=transport(), mounts=mounts, limits=SHARD_LIMITS, follow_redirects=False, headers=_HEADERS
+        )
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        clients, self.clients = self.clients, []
+        for client in clients:
+            await client.aclose()
+
+    def abandon(self) -> None:
+        """Drop the connections of a loop that is closed already (nothing can be awaited on it any more)."""
+        self._closed = True
+        self.clients = []

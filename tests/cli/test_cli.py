@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
@@ -109,6 +112,36 @@ def test_an_existing_output_is_never_replaced_without_force_and_nothing_is_paid(
     assert run.code == 0 and decoded(target) == "PNG"
 
 
+@pytest.mark.parametrize(
+    ("where", "args", "says"),
+    [
+        ("removed", ["text-to-image", "a"], "cannot write in the current directory: No such file or directory"),
+        ("removed", ["upscale", "a", "--image", "{cwd}/photo.png"], "cannot write in the current directory"),
+        ("/sys", ["text-to-image", "a", "--samples", "2"], "cannot write in the current directory: Permission denied"),
+        ("/sys", ["image-to-video", "--image", "{cwd}/frame.png"], "cannot write in the current directory"),
+        (".", ["inpaint", "a", "--image", "photo.png", "--mask", "mask.png", "-o", "/sys/sky.png"], "cannot write in /sys"),
+        (".", ["image-to-video", "--image", "frame.png", "-o", "/sys/clip.mp4"], "cannot write in /sys: Permission denied"),
+    ],
+    ids=["removed-cwd", "removed-cwd-job", "unwritable-cwd", "unwritable-cwd-job", "unwritable-o", "unwritable-o-job"],
+)  # fmt: skip
+def test_an_output_directory_that_cannot_be_written_is_refused_before_anything_is_paid(
+    cli: Cli, where: str, args: list[str], says: str
+) -> None:
+    """Where the outputs go is checked by writing there before the call: a removed working directory, or one
+    no one may write (/sys refuses even root), would otherwise be found after the generation is paid for."""
+    command = [str(SCRIPT), *(arg.format(cwd=cli.cwd) for arg in args)]
+    if where == "removed":  # the shell's working directory, removed under it: what a `rm -r` elsewhere leaves
+        command = ["sh", "-c", 'mkdir gone && cd gone && rmdir "$PWD" && exec "$@"', "sh", *command]
+    done = subprocess.run(
+        command, cwd="/sys" if where == "/sys" else cli.cwd, env=cli.env(), capture_output=True, text=True, timeout=60
+    )
+    run = Run(done.returncode, done.stdout, done.stderr)
+    check_run(run, args, cli.fake.api_key)
+    assert run.code == ExitCode.USAGE and run.err.splitlines()[-1].startswith(f"stability: error: {says}"), run.err
+    assert cli.fake.count() == 0 and cli.fake.charges() == 0
+    assert not list(cli.cwd.glob(".stability-write-check-*"))
+
+
 def test_default_names_never_replace_a_file(cli: Cli) -> None:
     first = cli("text-to-image", "a", "--seed", "7", "--json").json()["outputs"][0]["path"]
     second = cli("text-to-image", "a", "--seed", "7", "--json").json()["outputs"][0]["path"]
@@ -174,7 +207,7 @@ ERRORS: dict[str, tuple[Setup, list[str], ExitCode, str]] = {
         lambda f: f.inject("get_balance", Fault.rate_limited("0"), times=5),
         ["balance", "--max-retries", "1"],
         ExitCode.RATE_LIMITED,
-        "429 rate_limited",
+        "429 rate_limit_exceeded",
     ),
     "server error": (
         lambda f: f.inject("text_to_image", Fault.status(500)),
@@ -265,6 +298,23 @@ def test_debug_shows_the_traceback_but_never_the_key(cli: Cli) -> None:
     run = cli("balance", "--debug", "--max-retries", "0")
     assert run.code == ExitCode.SERVER
     assert "Traceback" in run.err and "ServerError" in run.err
+
+
+def test_debug_logs_one_line_per_request_with_method_path_and_status_never_the_key(cli: Cli) -> None:
+    """Also with STABILITY_LOG=debug set: the two must not print every line twice."""
+    cli.fake.inject("get_balance", Fault.status(503))
+    run = cli("balance", "--debug", env=cli.env(STABILITY_LOG="debug"))
+    assert run.code == 0, run.err
+    logged = [
+        (method.upper(), urlsplit(target).path, int(status))
+        for method, target, status in re.findall(r" stability DEBUG (\w+) (\S+) -> (\d{3}) in [0-9.]+s", run.err)
+    ]
+    # Exactly the requests the server saw, in order: none missing, none printed twice.
+    assert logged == [(r.method, r.path, r.status) for r in cli.fake.requests]
+    assert [status for *_, status in logged] == [503, 200]
+    inpaint = cli("inpaint", "a", "--image", "photo.png", "--mask", "mask.png", "-o", "sky.png", "--debug")
+    assert inpaint.code == 0 and re.search(r" stability DEBUG post /v2alpha/\S+/inpaint -> 200 ", inpaint.err, re.I)
+    assert "log each request (method, path, status" in " ".join(cli("balance", "--help").out.split())
 
 
 def test_interrupting_a_wait_exits_130_and_says_how_to_resume(cli: Cli) -> None:
@@ -436,3 +486,44 @@ def test_no_fault_prints_the_key_or_an_unexplained_traceback(cli: Cli, fault: st
         assert "error: unexpected " not in run.err, run.err  # every failure is a typed, explained error
         if "--json" in args:
             assert run.json()["error"]["exit_code"] == run.code
+
+
+# A subprocess prelude: Pillow and python-multipart behave as if never installed (a plain `pip install .`).
+WITHOUT_TESTING_EXTRA = """
+import sys
+
+class _NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in ("PIL", "python_multipart", "multipart"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, _NotInstalled())
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "who"),
+    [(["demo", "--job-duration", "0"], "stability: error: the demo"),
+     (["fake-server", "--port", "0"], "stability fake-server: error: the fake server")],
+    ids=["demo", "fake-server"],
+)  # fmt: skip
+def test_without_the_testing_extra_demo_and_fake_server_say_what_to_install(
+    tmp_path: Path, args: list[str], who: str
+) -> None:
+    code = WITHOUT_TESTING_EXTRA + f"from stability._cli import main\nsys.exit(main({args!r}))\n"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STABILITY_")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=20
+    )
+    needs = ' needs Pillow and python-multipart (the testing extra): pip install "stability-client[testing]"'
+    assert (done.returncode, done.stdout, done.stderr) == (ExitCode.USAGE, "", who + needs + "\n")
+    assert list(tmp_path.iterdir()) == []  # nothing made, no fake started
+
+
+def test_demo_into_a_folder_it_cannot_make_is_one_line_and_starts_nothing(cli: Cli) -> None:
+    (cli.cwd / "taken").write_text("a file where the folder should go")
+    run = cli("demo", "--output-dir", "taken", env=cli.env(STABILITY_API_KEY=None, STABILITY_BASE_URL=None))
+    assert run.code == 2, run.err
+    assert run.err.startswith("stability: error: cannot create the output folder taken") and "Traceback" not in run.err
+    assert len(run.err.strip().splitlines()) == 1 and "Starting the fake" not in run.err + run.out

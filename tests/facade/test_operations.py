@@ -169,11 +169,12 @@ def test_one_async_client_across_event_loops(fake: FakeStability) -> None:
     client = stability.AsyncStability(fake.api_key, base_url=fake.base_url)
 
     async def use() -> float:
-        balance = await client.balance()
-        await client.aclose()  # closes this loop's pool; the next loop gets its own
-        return balance
+        return await client.balance()  # each loop gets its own pool, closed when asyncio.run() ends the loop
 
     assert asyncio.run(use()) == asyncio.run(use()) == pytest.approx(1000.0)
+    asyncio.run(client.aclose())
+    with pytest.raises(stability.ConfigurationError, match="closed"):
+        asyncio.run(use())
 
 
 def test_public_names_are_exact() -> None:
@@ -184,7 +185,8 @@ def test_public_names_are_exact() -> None:
         *("APIConnectionError", "APIError", "APITimeoutError", "AuthenticationError", "BadRequestError"),
         *("ConfigurationError", "ContentFilteredError", "ContentModerationError", "InvalidFileError"),
         *("JobNotFoundError", "JobTimeoutError", "MalformedResponseError", "NotFoundError"),
-        *("PermissionDeniedError", "RateLimitError", "ServerError", "StabilityError", "ValidationError"),
+        *("PermissionDeniedError", "RateLimitError", "SaveError", "ServerError", "StabilityError", "ValidationError"),
+        *("GenerationFailedError", "RequestTooLargeError", "UnprocessableEntityError"),
     }
     for name in stability.__all__:
         assert getattr(stability, name) is not None

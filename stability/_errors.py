@@ -208,6 +208,31 @@ class ServerError(APIError):
 class MalformedResponseError(APIError):
     """A success status whose body is not what the API documents (wrong content type, truncated, bad JSON)."""
 
+    @classmethod
+    def _of(
+        cls,
+        message: str,
+        *,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+        attempts: int = 1,
+        name: str = "malformed_response",
+        request_id: str | None = None,
+    ) -> MalformedResponseError:
+        """The error for an answer the SDK cannot use, described by ``message``; ``body`` is a prefix at most."""
+        headers = headers or {}
+        return cls(
+            status_code,
+            name=name,
+            error_id=None,
+            messages=[message],
+            request_id=request_id if request_id is not None else headers.get("x-request-id"),
+            headers=headers,
+            body=body,
+            attempts=attempts,
+        )
+
 
 class ContentFilteredError(StabilityError):
     """The content filter changed the output (finish_reason CONTENT_FILTERED) and the call asked to raise."""

@@ -142,12 +142,9 @@ def _parse(operation: Operation[T], answer: Answer, attempt: int) -> T:
         reason = str(exc)
         if len(reason) > 500:
             reason = reason[:497] + "..."
-        raise MalformedResponseError(
-            answer.status,
-            name="malformed_response",
-            error_id=None,
-            messages=[f"the {operation.name} answer could not be read: {type(exc).__name__}: {reason}"],
-            request_id=answer.headers.get("x-request-id"),
+        raise MalformedResponseError._of(
+            f"the {operation.name} answer could not be read: {type(exc).__name__}: {reason}",
+            status_code=answer.status,
             headers=answer.headers,
             body=answer.content[:KEPT_ERROR_BODY],
             attempts=attempt,
@@ -157,15 +154,10 @@ def _parse(operation: Operation[T], answer: Answer, attempt: int) -> T:
 def _too_large(operation: Operation[Any], answer: Answer, attempt: int) -> StabilityError:
     from ._errors import MalformedResponseError
 
-    return MalformedResponseError(
-        answer.status,
-        name="malformed_response",
-        error_id=None,
-        messages=[
-            f"the {operation.name} answer is larger than the {operation.max_body} bytes the SDK reads into memory "
-            "(after decompression); it was not read"
-        ],
-        request_id=answer.headers.get("x-request-id"),
+    return MalformedResponseError._of(
+        f"the {operation.name} answer is larger than the {operation.max_body} bytes the SDK reads into memory "
+        "(after decompression); it was not read",
+        status_code=answer.status,
         headers=answer.headers,
         body=answer.content[:KEPT_ERROR_BODY],
         attempts=attempt,

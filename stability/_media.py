@@ -4,8 +4,10 @@ A result is paid for, so a body cut short, or an error page served with status 2
 than handed over (or saved) as if it were the picture. No pixel is decoded: the checks walk the container.
 
 - PNG: the signature, then every chunk (length, type, data, CRC) up to IEND; CRCs are not computed.
-- JPEG: SOI first and EOI (``FF D9``) as the last two bytes.
-- WEBP: ``RIFF`` size + 8 == the length, and ``WEBP`` as the form type.
+- JPEG: SOI first, then EOI (``FF D9``): as the last two bytes, or where the segments and the entropy-coded
+  data end (bytes after it, an encoder's trailer or padding, are no cut).
+- WEBP: ``RIFF`` size + 8 <= the length (bytes after the RIFF chunk are ignored, as decoders do), and
+  ``WEBP`` as the form type.
 - MP4: the top-level boxes add up exactly to the length (size 0 = to the end, size 1 = 64-bit largesize), and
   the first one is ``ftyp``.
 
@@ -45,6 +47,7 @@ class MediaCheck:
         "_done",
         "_format",
         "_head",
+        "_jpeg",
         "_kind",
         "_label",
         "_needed",
@@ -68,6 +71,7 @@ class MediaCheck:
         self._parts = 0  # PNG chunks or MP4 boxes seen
         self._done = False  # PNG: IEND seen; MP4: a box that runs to the end of the body
         self._tail = b""  # JPEG: the last two bytes
+        self._jpeg = _JpegWalk()  # JPEG: where its EOI marker is
         self._riff = 0  # WEBP: the RIFF size
         self._needed = 0  # MP4: which of moov and mdat were seen (bits)
 
@@ -103,9 +107,9 @@ class MediaCheck:
             raise ValueError(f"{self._label} ends after {self._length} bytes, before {_WHAT[self._kind]} could begin")
         if fmt == "png" and not (self._done and not self._skip):
             raise ValueError(f"the PNG image is cut short: its {self._length} bytes hold no whole IEND chunk")
-        if fmt == "jpeg" and self._tail != b"\xff\xd9":
+        if fmt == "jpeg" and self._tail != b"\xff\xd9" and not self._jpeg.done:
             raise ValueError(f"the JPEG image is cut short: its {self._length} bytes do not end with EOI (FF D9)")
-        if fmt == "webp" and self._length != self._riff + 8:
+        if fmt == "webp" and self._length < self._riff + 8:
             raise ValueError(f"the WEBP image's RIFF header says {self._riff + 8} bytes, the body has {self._length}")
         if fmt == "mp4" and not self._done and (self._skip or self._pending):
             raise ValueError(f"the MP4 video is cut short: its boxes need more than the {self._length} bytes received")
@@ -140,10 +144,9 @@ class MediaCheck:
         fmt = self._format
         if fmt == "jpeg":
             self._tail = (self._tail + bytes(view[-2:]))[-2:]
-        elif fmt == "webp":
-            if self._length > self._riff + 8:
-                raise ValueError(f"the WEBP image's RIFF header says {self._riff + 8} bytes, the body has more")
-        else:
+            if not self._jpeg.done:
+                self._jpeg.feed(bytes(view))
+        elif fmt != "webp":
             self._walk(view)
 
     def _walk(self, view: memoryview) -> None:
@@ -232,8 +235,8 @@ def _is_whole(data: bytes | bytearray, kind: MediaKind) -> bool:
     if data.startswith(_PNG):
         return _is_whole_png(data, size)
     if data.startswith(_JPEG):
-        return data.endswith(b"\xff\xd9")
-    return size >= _HEAD and data[:4] == b"RIFF" and data[8:12] == b"WEBP" and _riff(data) + 8 == size
+        return data.endswith(b"\xff\xd9") or _jpeg_ends(bytes(data))
+    return size >= _HEAD and data[:4] == b"RIFF" and data[8:12] == b"WEBP" and _riff(data) + 8 <= size
 
 
 def _riff(data: bytes | bytearray) -> int:
@@ -276,3 +279,75 @@ def _is_whole_mp4(data: bytes | bytearray, size: int) -> bool:
             return False
         position += box
     return position == size and needed == _MP4_ALL
+
+
+def _jpeg_ends(data: bytes) -> bool:
+    walk = _JpegWalk()
+    walk.feed(data)
+    return walk.done
+
+
+# _JpegWalk's states: look for FF (before a marker, or in entropy-coded data), the byte after it, a segment length.
+_MARKER, _CODE, _SCAN, _SCAN_FF, _LENGTH_HIGH, _LENGTH_LOW = range(6)
+
+
+class _JpegWalk:
+    """Follows a JPEG's markers, segments and entropy-coded data, chunk by chunk, until its EOI marker.
+
+    Many encoders end the file at EOI, but some append a trailer or padding, which decoders ignore: the image is
+    whole once EOI is reached where a marker can be. Segments (an EXIF thumbnail's own EOI included) are
+    skipped by their length, and in entropy-coded data ``FF`` is followed only by ``00`` or a restart marker,
+    so an ``FF D9`` there is the end. Only the bytes around an ``FF`` are looked at one by one.
+    """
+
+    __slots__ = ("_high", "_scan", "_skip", "_state", "done")
+
+    def __init__(self) -> None:
+        self.done = False
+        self._state = _MARKER
+        self._skip = 0  # bytes of the current segment still to skip
+        self._high = 0  # the high byte of a segment length
+        self._scan = False  # the current segment is SOS: entropy-coded data follows it
+
+    def feed(self, data: bytes) -> None:
+        position, end = 0, len(data)
+        while position < end and not self.done:
+            if self._skip:
+                step = min(self._skip, end - position)
+                self._skip -= step
+                position += step
+                continue
+            state = self._state
+            if state in (_MARKER, _SCAN):
+                found = data.find(b"\xff", position)
+                if found < 0:
+                    return
+                position = found + 1
+                self._state = _CODE if state == _MARKER else _SCAN_FF
+                continue
+            byte = data[position]
+            position += 1
+            if state == _SCAN_FF:
+                if byte == 0x00 or 0xD0 <= byte <= 0xD7:  # a stuffed FF or a restart marker: still data
+                    self._state = _SCAN
+                elif byte != 0xFF:  # FF FF is fill; anything else is a marker that ends the data
+                    self._marker(byte)
+            elif state == _CODE:
+                self._marker(byte)
+            elif state == _LENGTH_HIGH:
+                self._high = byte
+                self._state = _LENGTH_LOW
+            else:
+                self._skip = max(0, (self._high << 8 | byte) - 2)
+                self._state = _SCAN if self._scan else _MARKER
+
+    def _marker(self, code: int) -> None:
+        if code == 0xD9:
+            self.done = True
+        elif code == 0xFF:
+            self._state = _CODE  # fill bytes before a marker
+        elif code in (0x00, 0x01, 0xD8) or 0xD0 <= code <= 0xD7:
+            self._state = _MARKER  # no segment follows these
+        else:
+            self._scan = code == 0xDA
+            self._state = _LENGTH_HIGH

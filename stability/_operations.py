@@ -694,12 +694,13 @@ class ResultDownload:
     (fetched again, like a connection that broke off).
     """
 
-    def __init__(self, kind: str, answer: Answer, *, attempt: int = 1) -> None:
+    def __init__(self, kind: str, answer: Answer, *, attempt: int = 1, path: Any = None) -> None:
         from ._media import MediaCheck
 
         self._name = f"get_{kind}_result"
         self._headers = answer.headers
         self._attempt = attempt
+        self._path = path  # refused, before a byte is written, when its extension names another format
         try:
             self._check = MediaCheck("image" if kind == "upscale" else "video", answer.headers.get("content-type"))
         except ValueError as exc:
@@ -711,6 +712,12 @@ class ResultDownload:
             self._check.feed(chunk)
         except ValueError as exc:
             raise self.malformed(exc) from None
+        if self._path is not None and self._check.format:
+            from ._results import check_suffix
+
+            path, self._path = self._path, None
+            # As ImageResult.save: never a JPEG under a .png name (converting needs the whole image in memory).
+            check_suffix(path, self._check.format, convert="save job.wait() with convert=True")
         return chunk
 
     def finish(self) -> None:
@@ -723,15 +730,8 @@ class ResultDownload:
     def malformed(self, exc: Exception) -> StabilityError:
         from ._errors import MalformedResponseError
 
-        return MalformedResponseError(
-            200,
-            name="malformed_response",
-            error_id=None,
-            messages=[f"the {self._name} answer could not be saved: {exc}"],
-            request_id=self._headers.get("x-request-id"),
-            headers=self._headers,
-            body=b"",
-            attempts=self._attempt,
+        return MalformedResponseError._of(
+            f"the {self._name} answer could not be saved: {exc}", headers=self._headers, attempts=self._attempt
         )
 
 

@@ -20,7 +20,8 @@ Failures. A poll that still fails after its retries (5xx, connection trouble) is
 there, so polling goes on; only ``MAX_FAILED_POLLS`` such failures in a row end the wait. A 429 is different:
 the key is locked out (for ``Retry-After`` seconds, or the documented 60 s when the answer does not say), so
 the next poll waits until the lockout is over (one request per lockout, not a burst of refused ones) and a
-lockout never counts toward ``MAX_FAILED_POLLS``: it says nothing about the job. There is no busy loop: every
+lockout never counts toward ``MAX_FAILED_POLLS``: it says nothing about the job. A lockout longer than the 24 h a
+result is kept raises its ``RateLimitError``: no wait could end with the result. There is no busy loop: every
 poll is preceded by a positive sleep except the first check of a resumed job.
 """
 
@@ -34,6 +35,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from ._errors import APIConnectionError, JobTimeoutError, RateLimitError, ServerError, ValidationError
 from ._flow import Flow, Operation, Sleep, call_flow
+from ._limits import RESULT_RETENTION_SECONDS
 from ._retry import RetryPolicy, rate_limit_wait
 
 T = TypeVar("T")
@@ -154,6 +156,8 @@ def wait_flow(
                 poll, policy, deadline=_poll_deadline(deadline, poll_timeout, clock), clock=clock
             )
         except RateLimitError as exc:
+            if rate_limit_wait(exc.headers.get("retry-after")) > RESULT_RETENTION_SECONDS:
+                raise  # the result would be gone (kept 24 h) before the lockout ended: no wait can end well
             last_error = exc
             state = "retrying"
         except _TRANSIENT as exc:

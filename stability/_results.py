@@ -49,7 +49,9 @@ def suffix_format(path: str | os.PathLike[str]) -> str | None:
     return _SUFFIX_FORMATS.get(suffix.lower())
 
 
-def check_suffix(path: str | os.PathLike[str], fmt: str, *, convertible: bool = False) -> str | None:
+def check_suffix(
+    path: str | os.PathLike[str], fmt: str, *, convertible: bool = False, convert: str = "pass convert=True"
+) -> str | None:
     """Refuse to write ``fmt`` bytes under an extension that names another format.
 
     Returns:
@@ -73,7 +75,7 @@ def check_suffix(path: str | os.PathLike[str], fmt: str, *, convertible: bool = 
     if fmt == "mp4" or named not in _CONVERTIBLE:
         rule += f": save it as {better}"
     else:
-        rule += f": save it as {better}, or pass convert=True to write a {named.upper()} (needs Pillow)"
+        rule += f": save it as {better}, or {convert} to write a {named.upper()} (needs Pillow)"
     raise ValidationError("path", os.fspath(path), rule)
 
 
@@ -186,14 +188,10 @@ class ImageResult(_Media):
     def _undecodable(self, what: str, exc: BaseException) -> Exception:
         from ._errors import MalformedResponseError
 
-        return MalformedResponseError(
-            200,
+        return MalformedResponseError._of(
+            f"the {self.format} image ({len(self.data)} bytes): {what}: {type(exc).__name__}: {exc}",
             name="undecodable_image",
-            error_id=None,
-            messages=[f"the {self.format} image ({len(self.data)} bytes): {what}: {type(exc).__name__}: {exc}"],
             request_id=self.request_id,
-            headers={},
-            body=b"",
         )
 
     def _repr_png_(self) -> bytes | None:

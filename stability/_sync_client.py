@@ -23,7 +23,7 @@ from ._files import atomic_write, check_destination
 from ._flow import Operation, call_flow
 from ._limits import MAX_DOWNLOAD
 from ._polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
-from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult
+from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult, check_suffix
 from ._retry import retry_delay
 from ._transport import CLOSED_MESSAGE, BodyTooLarge, SyncDriver, iter_body, raw_client
 from ._validation import Prompt
@@ -623,6 +623,8 @@ class Job(Generic[R]):
         ``ContentFilteredError`` carrying the result, and no file is written.
         """
         destination = check_destination(path, overwrite=overwrite)
+        if self.kind == "image_to_video":
+            check_suffix(path, "mp4")  # known before waiting; an upscale's format is known at its first bytes
         seconds = wait_timeout(timeout)
         if self._result is not None:
             self._client._check_filtered(self._result)
@@ -647,7 +649,7 @@ class Job(Generic[R]):
             try:
                 if options.raise_on_content_filtered and answer.headers.get("finish-reason") == CONTENT_FILTERED:
                     break  # read it into memory instead, so that the error carries it
-                download = ops.ResultDownload(self.kind, answer, attempt=attempt)
+                download = ops.ResultDownload(self.kind, answer, attempt=attempt, path=path)
                 # The download is one call: it and its retries keep the client's timeout, and the save's deadline.
                 if download_ends is None:
                     download_ends = min(deadline, options.call_deadline(self._clock))
@@ -667,7 +669,7 @@ class Job(Generic[R]):
                 tries = f" after {attempt} attempts" if attempt > 1 else ""
                 raise cls(message + tries, attempts=attempt) from broken
             logger.info("%s download attempt %d failed (%s); retrying in %.2fs", self.kind, attempt, message, delay)
-            self._client._driver._sleep(delay)
+            self._client._driver._pause(delay)  # a close() from another thread ends it
         # Filtered: wait() reads the result into memory and raises ContentFilteredError with it.
         self.wait(timeout=max(0.0, deadline - self._clock()), poll_interval=poll_interval)
         assert self._result is not None  # only when a second read found the result no longer filtered

@@ -41,7 +41,7 @@ import httpx
 from ._config import Options
 from ._errors import ConfigurationError
 from ._flow import Answer, Failure, Flow, Outcome, Send, Sleep
-from ._limits import MAX_ERROR_BODY
+from ._limits import MAX_ERROR_BODY, MAX_MEDIA_BODY
 from ._retry import FailureKind
 
 if TYPE_CHECKING:
@@ -268,13 +268,24 @@ def _declared_length(response: httpx.Response) -> int | None:
     return int(length) if length is not None and length.isdigit() else None
 
 
+def _download_limit(response: httpx.Response, limit: int) -> int:
+    """The bound for a download: ``limit``, or the in-memory media bound for a body sent compressed.
+
+    Images and videos do not compress, so a result sent with a Content-Encoding that expands past what any
+    result may be in memory is a compression bomb; an uncompressed download has crossed the network byte by byte.
+    """
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    return limit if encoding in ("", "identity") else min(limit, MAX_MEDIA_BODY)
+
+
 def iter_body(response: httpx.Response, *, limit: int, deadline: float | None) -> Iterator[bytes]:
-    """The decoded body of a streamed response, in pieces, never more than ``limit`` bytes in all.
+    """The decoded body of a streamed response, in pieces, never more than ``limit`` bytes in all (a compressed
+    body: at most ``MAX_MEDIA_BODY``).
 
     Raises ``BodyTooLarge`` past ``limit`` and ``httpx.ReadTimeout`` past ``deadline`` (a ``time.monotonic()``
     time; with the driver's own pool every socket wait is bounded by it too).
     """
-    return _iter_body(response, limit, deadline, refuse=True)
+    return _iter_body(response, _download_limit(response, limit), deadline, refuse=True)
 
 
 def _iter_body(response: httpx.Response, limit: int, deadline: float | None, *, refuse: bool) -> Iterator[bytes]:
@@ -300,7 +311,7 @@ def _iter_body(response: httpx.Response, limit: int, deadline: float | None, *, 
 
 async def aiter_body(response: httpx.Response, *, limit: int, deadline: float | None) -> AsyncIterator[bytes]:
     """``iter_body`` for an async response: each network wait is bounded by the time left."""
-    async for piece in _aiter_body(response, limit, deadline, refuse=True):
+    async for piece in _aiter_body(response, _download_limit(response, limit), deadline, refuse=True):
         yield piece
 
 

@@ -170,3 +170,17 @@ def test_fifty_concurrent_jobs_on_one_pool(fake: FakeStability) -> None:
     assert len({r.seed for r in results}) == 50
     assert fake.count("get_image_to_video_result") <= 50 * (math.ceil(0.5 / interval) + 2)
     assert fake.connections_opened <= 100  # the client's pool limit
+
+
+def test_job_save_never_mislabels_the_result(client: Any, fake: FakeStability, tmp_path: Path) -> None:
+    # As ImageResult.save: the bytes streamed to disk must be what the extension names (issue 13, item 26).
+    video = client.image_to_video(png(1024, 576))
+    with pytest.raises(stability.ValidationError, match=r"save it as clip\.mp4"):
+        video.save(tmp_path / "clip.png", poll_interval=FAST)
+    assert fake.count("get_image_to_video_result") == 0  # refused before waiting
+    upscaled = client.upscale("x", image=png(128, 128), output_format="jpeg")
+    with pytest.raises(stability.ValidationError, match=r"save it as up\.jpg, or save job\.wait\(\) with convert"):
+        upscaled.save(tmp_path / "up.png", poll_interval=FAST)
+    assert list(tmp_path.iterdir()) == []  # nothing written, no temporary file left
+    assert upscaled.save(tmp_path / "up.jpg", poll_interval=FAST).read_bytes()[:3] == b"\xff\xd8\xff"
+    assert video.save(tmp_path / "clip.mp4", poll_interval=FAST).read_bytes()[4:8] == b"ftyp"

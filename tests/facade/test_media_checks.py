@@ -157,3 +157,29 @@ def _accepts(data: bytes, kind: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _progressive_jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise((64, 48), 60).convert("RGB").save(out, "JPEG", progressive=True, quality=90)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("jpeg_padding", _jpeg() + b"\x00" * 16),  # padding after EOI
+        ("jpeg_trailer", _progressive_jpeg() + b"SEFH\x00\x00\x00\x01trailer"),  # a phone encoder's trailer
+        ("webp_padding", _webp() + b"\x00\x00"),  # bytes after the RIFF chunk, which decoders ignore
+    ],
+)
+def test_bytes_after_the_end_of_a_whole_image_are_no_cut(name: str, body: bytes) -> None:
+    # A paid result that decodes must not be refused as "cut short" because its encoder wrote past the end.
+    check_media(body, "image", None)
+    assert _chunked_accepts(body, "image")
+    whole = body[: len(body) - (16 if name == "jpeg_padding" else 19 if name == "jpeg_trailer" else 2)]
+    for cut in range(0, len(whole), max(1, len(whole) // 200)):  # the image itself cut is still refused
+        with pytest.raises(ValueError):
+            check_media(whole[:cut], "image", None)

@@ -297,6 +297,24 @@ def test_save_fetches_again_a_body_cut_short_without_content_length(
     _scenario(caught.value)
 
 
+def test_a_lockout_longer_than_the_results_are_kept_ends_a_wait_without_deadline(clients: Any, raw_server: Any) -> None:
+    # wait(timeout=math.inf) and a 429 whose Retry-After is absurd (1e20 s): the sync client raised a raw
+    # OverflowError from its sleep, the async one slept for ever. The result is kept 24 h: the 429 is the answer.
+    body = b'{"id": "x", "name": "rate_limit_exceeded", "errors": ["slow down"]}'
+    head = b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 1e20\r\n"
+
+    def respond(request: bytes, conn: socket.socket) -> None:
+        conn.sendall(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    server = raw_server(respond)
+    client = clients(transport="socket", base_url=server.url, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(stability.RateLimitError) as caught:
+        client.jobs.get("upscale", "c" * 64).wait(timeout=math.inf, poll_interval=0.01)
+    assert time.monotonic() - started < 5 and len(server.heads) == 1
+    _scenario(caught.value)
+
+
 def test_save_keeps_a_whole_body_without_content_length(clients: Any, raw_server: Any, tmp_path: Path) -> None:
     server = raw_server(_close_delimited(MP4))
     client = clients(transport="socket", base_url=server.url)

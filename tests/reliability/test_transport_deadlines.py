@@ -34,6 +34,7 @@ BALANCE = b'{"credits": 12.5}'
 MAX_JSON_BODY = 4 << 20
 MAX_ERROR_BODY = 1 << 20
 KEPT_ERROR_BODY = 64 << 10
+MAX_MEDIA_BODY = 128 << 20
 
 
 @pytest.fixture
@@ -343,3 +344,58 @@ def test_a_body_cut_short_gives_its_connection_back(raw_server: Any) -> None:
         assert all(connection.is_idle() or connection.is_closed() for connection in pool.connections)
         assert pool._requests == []
     FIGURES.add("scenarios")
+
+
+def _mp4_bomb(mebibytes: int) -> bytes:
+    """A gzip body that decodes to an MP4 start (ftyp, then an mdat as long as the rest) and ``mebibytes`` MiB of
+    zeros: only a bound on the decoded size stops a download from writing all of it."""
+    prefix = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
+    prefix += struct.pack(">I4sQ", 1, b"mdat", 16 + (mebibytes << 20))
+    zeros = bytes(1 << 20)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    head = deflate.compress(prefix) + deflate.flush(zlib.Z_FULL_FLUSH)
+    block = deflate.compress(zeros) + deflate.flush(zlib.Z_FULL_FLUSH)
+    final = deflate.flush()
+    crc = zlib.crc32(prefix)
+    for _ in range(mebibytes):
+        crc = zlib.crc32(zeros, crc)
+    size = (len(prefix) + (mebibytes << 20)) & 0xFFFFFFFF
+    return (
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + head + block * mebibytes + final + struct.pack("<II", crc, size)
+    )
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_gzip_bomb_as_a_download_stops_at_the_media_bound(raw_server: Any, mode: str, tmp_path: Any) -> None:
+    body = _mp4_bomb(1024)
+    assert gzip.decompress(_mp4_bomb(2))[4:8] == b"ftyp"
+
+    def respond(head: bytes, conn: socket.socket) -> None:
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Encoding: gzip\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
+        conn.sendall(body)
+
+    server = raw_server(respond)
+    target = tmp_path / "clip.mp4"
+    started = time.monotonic()
+    if mode == "sync":
+        with stability.Stability(api_key=KEY, base_url=server.url, max_retries=0) as client:
+            with pytest.raises(stability.MalformedResponseError) as caught:
+                client.jobs.get("image_to_video", "b" * 64).save(target)
+    else:
+
+        async def run() -> None:
+            async with stability.AsyncStability(api_key=KEY, base_url=server.url, max_retries=0) as client:
+                await client.jobs.get("image_to_video", "b" * 64).save(target)
+
+        with pytest.raises(stability.MalformedResponseError) as caught:
+            asyncio.run(run())
+    # Stopped at the 128 MiB an in-memory result may be, not at the 2 GiB an uncompressed download may be.
+    assert str(MAX_MEDIA_BODY) in str(caught.value), str(caught.value)
+    assert list(tmp_path.iterdir()) == [] and time.monotonic() - started < 60
+    FIGURES.add("scenarios")
+    FIGURES.add("hostile server answers survived")
+    FIGURES.outcome(type(caught.value).__name__)

@@ -443,20 +443,13 @@ def _renamed(source: ImageSource, field: str) -> ImageSource:
     )
 
 
-class _Checked(io.RawIOBase):
-    """What an upload reads: the source's ``size`` bytes, with read errors and changes as ``InvalidFileError``.
+class _Window(io.RawIOBase):
+    """A readable, seekable view of ``size`` bytes; subclasses read the bytes at ``_position`` in ``readinto``."""
 
-    It never gives more than was checked (a file that grew is cut at its checked size), and at the end of the
-    data it checks the source again, so a file rewritten while it was being sent fails the request before its
-    last part is sent.
-    """
-
-    def __init__(self, source: ImageSource, inner: BinaryIO) -> None:
+    def __init__(self, size: int) -> None:
         super().__init__()
-        self._source = source
-        self._inner = inner
+        self._size = size
         self._position = 0
-        self._inner_position = 0
 
     def readable(self) -> bool:
         return True
@@ -468,7 +461,7 @@ class _Checked(io.RawIOBase):
         return self._position
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._source.size}.get(whence)
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._size}.get(whence)
         if base is None:
             raise ValueError(f"invalid whence {whence!r}")
         if base + offset < 0:
@@ -476,9 +469,24 @@ class _Checked(io.RawIOBase):
         self._position = base + offset
         return self._position
 
+
+class _Checked(_Window):
+    """What an upload reads: the source's ``size`` bytes, with read errors and changes as ``InvalidFileError``.
+
+    It never gives more than was checked (a file that grew is cut at its checked size), and at the end of the
+    data it checks the source again, so a file rewritten while it was being sent fails the request before its
+    last part is sent.
+    """
+
+    def __init__(self, source: ImageSource, inner: BinaryIO) -> None:
+        super().__init__(source.size)
+        self._source = source
+        self._inner = inner
+        self._inner_position = 0
+
     def readinto(self, buffer: WriteableBuffer) -> int:
         view = memoryview(buffer).cast("B")
-        wanted = min(len(view), self._source.size - self._position)
+        wanted = min(len(view), self._size - self._position)
         if wanted <= 0:
             self._source._verify(self._inner)
             return 0
@@ -714,36 +722,16 @@ def _read_all(file: Any) -> bytes:
     return b"".join(parts)
 
 
-class _FileWindow(io.RawIOBase):
+class _FileWindow(_Window):
     """A caller's seekable file seen from a fixed start and length; closing the window leaves the file open.
 
     Each read seeks first, so a window does not care where the file was left by the sniffing or an earlier attempt.
     """
 
     def __init__(self, file: IO[bytes], start: int, size: int) -> None:
-        super().__init__()
+        super().__init__(size)
         self._file = file
         self._start = start
-        self._size = size
-        self._position = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._position
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._size}.get(whence)
-        if base is None:
-            raise ValueError(f"invalid whence {whence!r}")
-        if base + offset < 0:
-            raise ValueError(f"negative seek position {base + offset}")
-        self._position = base + offset
-        return self._position
 
     def readinto(self, buffer: WriteableBuffer) -> int:
         view = memoryview(buffer).cast("B")

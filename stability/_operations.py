@@ -11,7 +11,7 @@ import base64
 import binascii
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from . import _limits as L
@@ -213,6 +213,19 @@ def _json_object(answer: Answer) -> dict[str, Any]:
     return data
 
 
+def _image_bytes(answer: Answer, expected: Expected) -> ImageResult:
+    """An answer that is the image itself, its seed and finish reason in headers."""
+    headers = answer.headers
+    return _image(
+        answer.content,
+        headers.get("seed"),
+        headers.get("finish-reason"),
+        headers.get("x-request-id"),
+        content_type=headers.get("content-type"),
+        expected=expected,
+    )
+
+
 def parse_v1_images(answer: Answer, *, expected: Expected = V1_RESULT, samples: int | None = 0) -> list[ImageResult]:
     """v1alpha: PNG bytes with Seed/Finish-Reason headers, or JSON artifacts (one per sample).
 
@@ -229,16 +242,7 @@ def parse_v1_images(answer: Answer, *, expected: Expected = V1_RESULT, samples: 
             _image(_b64(a["base64"]), a.get("seed"), a.get("finishReason"), None, expected=expected) for a in artifacts
         ]
     else:
-        media = headers.get("content-type")
-        image = _image(
-            answer.content,
-            headers.get("seed"),
-            headers.get("finish-reason"),
-            headers.get("x-request-id"),
-            content_type=media,
-            expected=expected,
-        )
-        images = [image]
+        images = [_image_bytes(answer, expected)]
     failed = [i for i, image in enumerate(images) if image.finish_reason == "ERROR"]
     if failed:
         which = "the image" if len(images) == 1 else f"image {', '.join(str(i + 1) for i in failed)} of {len(images)}"
@@ -248,6 +252,11 @@ def parse_v1_images(answer: Answer, *, expected: Expected = V1_RESULT, samples: 
             result=images[0] if samples is None else images,
         )
     return images
+
+
+def _v1_result(width: int | None, height: int | None) -> Expected:
+    """A v1alpha text-to-image result with the sides the request fixed."""
+    return Expected(width, height, V1_RESULT.min_side, V1_RESULT.max_side, V1_RESULT.max_pixels)
 
 
 def _input_size(source: ImageSource) -> Expected:
@@ -271,15 +280,7 @@ def parse_v2_image(answer: Answer, *, expected: Expected = UPSCALE_RESULT) -> Im
         body = _json_object(answer)
         image = _image(_b64(body["image"]), body.get("seed"), body.get("finish_reason"), request_id, expected=expected)
     else:
-        media = headers.get("content-type")
-        image = _image(
-            answer.content,
-            headers.get("seed"),
-            headers.get("finish-reason"),
-            request_id,
-            content_type=media,
-            expected=expected,
-        )
+        image = _image_bytes(answer, expected)
     if image.finish_reason == "ERROR":  # not in v2alpha's enum, but not a picture either
         raise GenerationFailedError(
             "the API says the generation failed (finish_reason ERROR); the error's result holds what it returned",
@@ -352,7 +353,9 @@ def text_to_image(
         return _request(api._get_kwargs(engine, body=body, accept=accept, organization=_org(organization)))
 
     # A side the request leaves out is the engine's default, which differs by engine: held to the documented bounds.
-    parse = v1_images(expected=replace(V1_RESULT, width=width, height=height), samples=samples)
+    # Built directly: dataclasses.replace introspects the fields on every call, and this is on every call.
+    expected = V1_RESULT if width is None and height is None else _v1_result(width, height)
+    parse = v1_images(expected=expected, samples=samples)
     return Operation("text_to_image", charged=True, build=build, parse=parse, max_body=L.MAX_MEDIA_BODY)
 
 

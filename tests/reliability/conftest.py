@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from stability.testing import FakeStability
 
 from ..facade.conftest import Blocking
 from ._support import FIGURES, LogCapture, Sleeps, assert_no_key, quick_sleeps
+from .test_hostile_server import RawServer
 
 REPORT_VARIABLE = "STABILITY_RELIABILITY_JSON"
 IN_PROCESS_URL = "http://localhost"  # loopback by name: the key may go over http, and the transport answers
@@ -95,3 +97,18 @@ def clients(fake: FakeStability, mode: str, portal: BlockingPortal, logs: LogCap
     yield made
     made.close()
     assert_no_key(fake.api_key, logs.texts + [repr(c) for c in made.made] + [str(c) for c in made.made])
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[..., RawServer]]:
+    """Makes raw socket servers (``raw_server(respond, host="127.0.0.1")``) and closes them after the test."""
+    made: list[RawServer] = []
+
+    def make(respond: Callable[[bytes, socket.socket], None], host: str = "127.0.0.1") -> RawServer:
+        server = RawServer(respond, host)
+        made.append(server)
+        return server
+
+    yield make
+    for server in made:
+        server.close()

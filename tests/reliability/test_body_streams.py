@@ -8,7 +8,7 @@ import gzip
 import socket
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -17,21 +17,6 @@ import pytest
 from stability._transport import BodyTooLarge, SyncDriver, aiter_body, iter_body
 
 from ._support import FIGURES
-from .test_hostile_server import RawServer
-
-
-@pytest.fixture
-def raw_server() -> Iterator[Callable[..., RawServer]]:
-    made: list[RawServer] = []
-
-    def make(respond: Callable[[bytes, socket.socket], None]) -> RawServer:
-        server = RawServer(respond)
-        made.append(server)
-        return server
-
-    yield make
-    for server in made:
-        server.close()
 
 
 def _encoded_server(body: bytes, encoding: str, *, pause: float = 0.0) -> Callable[[bytes, socket.socket], None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,20 +76,6 @@ class RawServer:
         self._acceptor.join(5)
         for thread in self._threads:
             thread.join(5)
-
-
-@pytest.fixture
-def raw_server() -> Iterator[Callable[..., RawServer]]:
-    made: list[RawServer] = []
-
-    def make(respond: Callable[[bytes, socket.socket], None], host: str = "127.0.0.1") -> RawServer:
-        server = RawServer(respond, host)
-        made.append(server)
-        return server
-
-    yield make
-    for server in made:
-        server.close()
 
 
 # Built once, outside the memory measurement (tracemalloc also sees the server's threads).

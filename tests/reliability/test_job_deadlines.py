@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from stability.testing import FakeStability, Fault
 
 from ..raw_cases import png
 from ._support import FIGURES, assert_no_key, no_partial_files, object_texts
-from .test_hostile_server import RawServer
 
 PERSISTENT = 10_000
 RESULT_OP = {"upscale": "get_upscale_result", "image_to_video": "get_image_to_video_result"}
@@ -264,19 +263,6 @@ def _close_delimited(body: bytes) -> Callable[[bytes, socket.socket], None]:
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nConnection: close\r\n\r\n" + body)
 
     return respond
-
-
-@pytest.fixture
-def raw_server() -> Iterator[Callable[..., RawServer]]:
-    made: list[RawServer] = []
-
-    def make(respond: Callable[[bytes, socket.socket], None]) -> RawServer:
-        made.append(RawServer(respond))
-        return made[-1]
-
-    yield make
-    for server in made:
-        server.close()
 
 
 def test_save_fetches_again_a_body_cut_short_without_content_length(

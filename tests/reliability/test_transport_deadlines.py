@@ -15,7 +15,7 @@ import threading
 import time
 import tracemalloc
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -24,7 +24,6 @@ import pytest
 import stability
 
 from ._support import FIGURES, assert_no_key, object_texts
-from .test_hostile_server import RawServer
 
 KEY = "sk-deadline-test-key-0123456789abcdef"
 TIMEOUT = 3.0
@@ -35,20 +34,6 @@ MAX_JSON_BODY = 4 << 20
 MAX_ERROR_BODY = 1 << 20
 KEPT_ERROR_BODY = 64 << 10
 MAX_MEDIA_BODY = 128 << 20
-
-
-@pytest.fixture
-def raw_server() -> Iterator[Callable[..., RawServer]]:
-    made: list[RawServer] = []
-
-    def make(respond: Callable[[bytes, socket.socket], None]) -> RawServer:
-        server = RawServer(respond)
-        made.append(server)
-        return server
-
-    yield make
-    for server in made:
-        server.close()
 
 
 # ---------------------------------------------------------------------------------------------- deadlines

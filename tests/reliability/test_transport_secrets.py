@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,20 +29,6 @@ from ._support import FIGURES, assert_no_key
 from .test_hostile_server import RawServer
 
 KEY = "sk-secret-transport-test-key-0123456789"
-
-
-@pytest.fixture
-def raw_server() -> Iterator[Callable[..., RawServer]]:
-    made: list[RawServer] = []
-
-    def make(respond: Callable[[bytes, socket.socket], None]) -> RawServer:
-        server = RawServer(respond)
-        made.append(server)
-        return server
-
-    yield make
-    for server in made:
-        server.close()
 
 
 def _hang_up(head: bytes, conn: socket.socket) -> None:

@@ -126,6 +126,21 @@ httpx's own documented exceptions through; it never crashes reading a body.
   Uploaded bytes carrying forged multipart parts cannot add a field (the boundary is random per request). Plain
   `http://` to a host that is not loopback is refused without `allow_insecure_http`; a redirect to another host
   (127.0.0.2) is not followed, and a caller's client that follows it does not carry the key there.
+- **Hostile answers** (`test_hostile_answers.py`): a paid answer with `Seed: inf`, `1e999`, JSON seeds of
+  `1e400` or 5,000 digits, JSON nested 100,000 deep (a job id inside it too), half a PNG, a PNG claiming
+  100000x100000 or another size than asked, `Finish-Reason: ERROR`, 413 and 422, an HTML page built to make a
+  summary quadratic: the image (or job id) is kept, or a typed error carries the answer; never a raw exception.
+- **Deadlines and bodies** (`test_transport_deadlines.py`, `test_body_streams.py`): a server that drips one byte
+  a second, headers or body, cannot stretch a call past its `timeout` (sync, async, a caller's client); a retry
+  that would end past the deadline is not made; gzip bombs (1 MB to 1 GiB) as an answer, an error body and a
+  job download cost their bound, not the gigabyte; a 200 MB error page is not kept whole.
+- **Secrets and the client's life** (`test_transport_secrets.py`, `test_client_lifecycle.py`): `client.raw`'s
+  repr and a traceback's locals show no key; `HTTP_PROXY` / `ALL_PROXY` never receive a plain-http request;
+  one debug line per request; 50 `asyncio.run()` calls on one client hold at most two sockets; a closed client
+  refuses calls and stops a `wait()`; a forked child opens its own connections.
+- **Job deadlines** (`test_job_deadlines.py`): the 60-second lockout waited out with one poll per lockout,
+  `wait(timeout=)` held against `Retry-After: 20` and slow servers, the default 30-minute deadline, the last
+  failure chained, and `save()` refusing HTML, JSON and bodies cut short (no file written).
 - **Load** (`test_load.py`): 2,000 requests from 50 async tasks and 8 threads on one sync client, no error, no
   file descriptor left open; with rate limiting on, every 429 is retried after its Retry-After (on the fake's
   clock) or raised as `RateLimitError` once retries are spent, and successes plus errors add up to the calls.
@@ -136,6 +151,17 @@ httpx's own documented exceptions through; it never crashes reading a body.
   unless `--debug`, and end in one `stability: error:` line with the documented exit code.
 
 ## Bugs these tests found (fixed)
+
+Issue 13 (an independent attack and a new user's first hour) found, and these tests now pin down: the key in
+`repr(client.raw)` and through an environment proxy; a paid image lost over a `Seed: inf` header or deep JSON;
+`job.save()` saving an HTML page as `clip.mp4`; the 60-second lockout failing a `wait()`; uploads over 10 MiB
+sent to be refused; a socket and an event loop leaked per `asyncio.run()`; calls and waits with no overall
+deadline; gzip bombs read whole; a quadratic error-page summary; errors that could not be pickled; a closed or
+forked client reusing its pool; results whose header claims another size; raw `TypeError`, `OverflowError`,
+`UnicodeEncodeError` and `OSError` from bad inputs and failed saves; a path rewritten before a retry uploaded
+unchecked.
+
+Earlier:
 
 - `Job.save()` did not fetch a result again when its download broke off, unlike every other read; it now
   retries up to `max_retries` times (`stability/_async_client.py`).

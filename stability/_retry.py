@@ -13,7 +13,9 @@ usual half-second backoff.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
+import math
 import random
 import time
 from dataclasses import dataclass
@@ -63,8 +65,9 @@ def retry_delay(
     hinted = rate_limit_wait(retry_after) if status == 429 else parse_retry_after(retry_after)
     if hinted is not None:
         return hinted if hinted <= policy.max_retry_after else None
-    backoff = min(policy.max_delay, policy.base_delay * 2.0 ** (attempt - 1))
-    # Full jitter keeps many clients that failed together from retrying together.
+    # The exponent is capped: 2.0 ** 1024 overflows, and max_retries may be any int (the cap applies long before).
+    backoff = min(policy.max_delay, policy.base_delay * 2.0 ** min(attempt - 1, 64))
+    # Jitter (between half and all of the backoff) keeps clients that failed together from retrying together.
     return backoff * (0.5 + 0.5 * (random.random() if rand is None else rand))
 
 
@@ -78,10 +81,16 @@ def rate_limit_wait(retry_after: str | None) -> float:
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds from a ``Retry-After`` header: delay-seconds or an HTTP date. None when absent or unreadable."""
+    """Seconds from a ``Retry-After`` header: delay-seconds or an HTTP date. None when absent or unreadable.
+
+    A delay too long for a float (hundreds of digits) is ``math.inf``: "wait very long", never "no hint", which
+    would shorten the wait to a backoff.
+    """
     if not value:
         return None
     value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) > 15:  # beyond 31 million years; int() may refuse it
+        return math.inf
     try:
         seconds = float(value)
     except ValueError:
@@ -89,7 +98,9 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
+        if when.tzinfo is None:  # asctime and "-0000" dates carry no zone: HTTP dates are always GMT
+            when = when.replace(tzinfo=datetime.UTC)
         seconds = when.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds or seconds == float("inf"):  # NaN or inf
+    if seconds != seconds:  # NaN
         return None
     return max(0.0, seconds)

@@ -7,15 +7,20 @@ tested) once, with no network. The outcome sent back is an ``Answer`` (the API r
 (it did not: the ``kind`` tells whether the request may have reached the API).
 
 ``call_flow`` is one request with retries; the job poller in ``_polling`` composes it with ``yield from``.
+
+Downloads. A ``Send`` may carry a ``Sink`` (``job.save``): the driver streams a 200 body into it, within the
+bounds and the step's deadline, instead of reading it into memory. A body that breaks off or is cut short is
+a ``Failure`` like any broken read, so ``call_flow`` fetches it again by the same policy and deadline; what
+the sink refuses (not the media, too large, a file that may not be replaced) is raised to the caller as is.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any, Generic, TypeVar
+from typing import IO, Any, Generic, Protocol, TypeVar
 
 from ._errors import APIConnectionError, APITimeoutError, StabilityError, error_from_response
 from ._limits import KEPT_ERROR_BODY, MAX_JSON_BODY
@@ -37,6 +42,30 @@ class Request:
             handle.close()
 
 
+class BodyCutShort(Exception):
+    """Raised by a ``Sink`` when the body ended before its content did: a broken read, fetched again."""
+
+
+class Sink(Protocol):
+    """Where a driver streams a 200 body instead of reading it into memory (see ``_operations.ResultSink``).
+
+    ``accepts`` says whether to stream this answer (False: read it into memory, as without a sink). The
+    driver then hands the decoded body, at most ``limit`` bytes, to ``consume`` (sync) or ``aconsume``
+    (async), which must write it whole or leave nothing, and returns what they return (``Answer.saved``).
+    They raise ``BodyCutShort`` for a body cut short; a network error passes through them to the driver.
+    """
+
+    limit: int
+    began: bool
+    """A 200 has been accepted: the job is done and its result downloading (no longer a poll)."""
+
+    def accepts(self, headers: Mapping[str, str]) -> bool: ...
+
+    def consume(self, chunks: Iterator[bytes]) -> Any: ...
+
+    async def aconsume(self, chunks: AsyncIterator[bytes]) -> Any: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Operation(Generic[T]):
     """One API operation, ready to send: how to build each attempt's request and how to read a success."""
@@ -47,20 +76,20 @@ class Operation(Generic[T]):
     parse: Callable[[Answer], T]
     job_result: bool = False
     """A result poll: its 404 means an expired job or another key (JobNotFoundError)."""
-    stream: bool = False
-    """Hand the body over unread (``Answer.stream``) for downloads that must not sit in memory."""
+    sink: Sink | None = None
+    """Stream a 200 body into this instead of memory (``Answer.saved``), for downloads that must not sit there."""
     max_body: int = MAX_JSON_BODY
     """Bytes of a success body (after decompression) the driver reads into memory; a longer one is refused."""
 
 
 @dataclass(slots=True)
 class Answer:
-    """The API responded. ``content`` is the body, unless the operation streams it."""
+    """The API responded. ``content`` is the body, unless a sink took it (then ``saved`` is what it returned)."""
 
     status: int
     headers: Mapping[str, str]
     content: bytes
-    stream: Any = None
+    saved: Any = None
     truncated: bool = False
     """``content`` is only the first bytes of a longer body (more than the operation reads into memory)."""
 
@@ -77,7 +106,7 @@ class Failure:
 @dataclass(frozen=True, slots=True)
 class Send:
     request: Request
-    stream: bool = False
+    sink: Sink | None = None
     deadline: float | None = None
     """``time.monotonic()`` time by which the request must be sent and its body read (None: no deadline)."""
     max_body: int = MAX_JSON_BODY
@@ -109,7 +138,7 @@ def call_flow(
     attempt = 0
     while True:
         attempt += 1
-        outcome = yield Send(operation.build(), operation.stream, deadline, operation.max_body)
+        outcome = yield Send(operation.build(), operation.sink, deadline, operation.max_body)
         assert outcome is not None
         if isinstance(outcome, Answer) and outcome.status < 300:
             if outcome.truncated:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -18,7 +18,7 @@ from . import _limits as L
 from . import _validation as check
 from ._errors import GenerationFailedError, StabilityError, ValidationError
 from ._files import ImageSource, image_source, shown, sniff_image
-from ._flow import Answer, Operation, Request
+from ._flow import Answer, BodyCutShort, Operation, Request
 from ._results import Account, Engine, ImageResult, VideoResult
 
 DEFAULT_ENGINE = "stable-diffusion-512-v2-1"
@@ -684,7 +684,7 @@ def parse_v2_video(answer: Answer) -> VideoResult:
     return VideoResult(data, "video/mp4", seed, _finish_reason(finish), headers.get("x-request-id"))
 
 
-class DownloadCutShort(Exception):
+class DownloadCutShort(BodyCutShort):
     """A streamed result ended before its media did (a body without Content-Length cut off): a broken read."""
 
 
@@ -697,15 +697,15 @@ class ResultDownload:
     (fetched again, like a connection that broke off).
     """
 
-    def __init__(self, kind: str, answer: Answer, *, attempt: int = 1, path: Any = None) -> None:
+    def __init__(self, kind: str, headers: Mapping[str, str], *, attempt: int = 1, path: Any = None) -> None:
         from ._media import MediaCheck
 
         self._name = f"get_{kind}_result"
-        self._headers = answer.headers
+        self._headers = headers
         self._attempt = attempt
         self._path = path  # refused, before a byte is written, when its extension names another format
         try:
-            self._check = MediaCheck("image" if kind == "upscale" else "video", answer.headers.get("content-type"))
+            self._check = MediaCheck("image" if kind == "upscale" else "video", headers.get("content-type"))
         except ValueError as exc:
             raise self.malformed(exc) from None
 
@@ -738,8 +738,77 @@ class ResultDownload:
         )
 
 
-def job_result(kind: str, job_id: str, *, stream: bool = False) -> Operation[Any]:
-    """One poll of a job's result: ``Pending`` on 202, ``Done`` with the result (or the open stream) on 200."""
+class ResultSink:
+    """``job.save``'s ``Sink``: each 200 result body streamed through ``ResultDownload`` into an atomic write.
+
+    The file is complete or absent (and an existing one kept unless ``overwrite``) whatever stops a download:
+    ``atomic_write`` removes the temporary file on any error or interrupt, so a download fetched again starts
+    from an empty file. ``filtered_in_memory``: a result the API marks as content-filtered is not streamed but
+    read into memory (``Answer.saved`` stays None), so that ``ContentFilteredError`` can carry it.
+    """
+
+    def __init__(
+        self, kind: str, destination: Any, *, path: Any, overwrite: bool, filtered_in_memory: bool = False
+    ) -> None:
+        self.limit = L.MAX_DOWNLOAD
+        self.began = False
+        self.attempts = 0
+        self._kind = kind
+        self._destination = destination
+        self._path = path
+        self._overwrite = overwrite
+        self._filtered_in_memory = filtered_in_memory
+        self._download: ResultDownload | None = None
+
+    def accepts(self, headers: Mapping[str, str]) -> bool:
+        from ._results import CONTENT_FILTERED
+
+        if self._filtered_in_memory and headers.get("finish-reason") == CONTENT_FILTERED:
+            return False
+        self.began = True
+        self.attempts += 1
+        self._download = ResultDownload(self._kind, headers, attempt=self.attempts, path=self._path)
+        return True
+
+    def consume(self, chunks: Iterator[bytes]) -> Any:
+        from ._files import atomic_write
+
+        return atomic_write(self._destination, self._checked(chunks), overwrite=self._overwrite)
+
+    async def aconsume(self, chunks: AsyncIterator[bytes]) -> Any:
+        from ._files import atomic_write_async
+
+        return await atomic_write_async(self._destination, self._achecked(chunks), overwrite=self._overwrite)
+
+    def _checked(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """``chunks``, each checked before it is written; the last check runs before the file is committed."""
+        from ._transport import BodyTooLarge
+
+        download = self._download
+        assert download is not None, "consume() before accepts()"
+        try:
+            for chunk in chunks:
+                yield download.feed(chunk)
+        except BodyTooLarge as exc:
+            raise download.malformed(exc) from None
+        download.finish()
+
+    async def _achecked(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        from ._transport import BodyTooLarge
+
+        download = self._download
+        assert download is not None, "aconsume() before accepts()"
+        try:
+            async for chunk in chunks:
+                yield download.feed(chunk)
+        except BodyTooLarge as exc:
+            raise download.malformed(exc) from None
+        download.finish()
+
+
+def job_result(kind: str, job_id: str, *, sink: ResultSink | None = None) -> Operation[Any]:
+    """One poll of a job's result: ``Pending`` on 202, ``Done`` with the result on 200 (with ``sink``: what the
+    sink saved, or the result in memory when the sink declined it)."""
     from ._polling import Done, Pending
 
     media: Callable[[Answer], Any] = parse_v2_image if kind == "upscale" else parse_v2_video
@@ -760,7 +829,7 @@ def job_result(kind: str, job_id: str, *, stream: bool = False) -> Operation[Any
             return Pending(GenerationInProgress.from_dict(_json_object(answer)).status)
         if answer.status != 200:
             raise ValueError(f"unexpected status {answer.status} for a job result")
-        return Done(answer if answer.stream is not None else media(answer))
+        return Done(answer.saved if answer.saved is not None else media(answer))
 
     return Operation(
         f"get_{kind}_result",
@@ -768,7 +837,7 @@ def job_result(kind: str, job_id: str, *, stream: bool = False) -> Operation[Any
         build=build,
         parse=parse,
         job_result=True,
-        stream=stream,
+        sink=sink,
         max_body=L.MAX_MEDIA_BODY,
     )
 

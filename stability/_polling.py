@@ -132,8 +132,11 @@ def wait_flow(
     """Poll until the job is done; return its result.
 
     ``timeout`` (seconds; None: ``DEFAULT_WAIT_TIMEOUT``; ``math.inf``: none) counts from ``begin`` (a
-    ``clock()`` time; default: now), so a caller that starts the flow again (``save`` after a broken download)
-    keeps one deadline for all of it. ``poll_timeout`` bounds each poll (its retries included) as well.
+    ``clock()`` time; default: now). ``poll_timeout`` bounds each poll (its retries included) as well.
+
+    A ``poll`` with a sink (``save``) downloads the result in its last poll, under the same deadlines: a
+    download that still breaks after its retries raises its ``APIConnectionError`` (or ``APITimeoutError``),
+    or ``JobTimeoutError`` (chaining it) when the wait's deadline is what stopped the retries.
     """
     begin = clock() if begin is None else begin
     deadline = begin + wait_timeout(timeout)
@@ -151,20 +154,25 @@ def wait_flow(
         if delay > 0:
             yield Sleep(delay)
         polls += 1
+        poll_deadline = _poll_deadline(deadline, poll_timeout, clock)
         try:
-            outcome = yield from call_flow(
-                poll, policy, deadline=_poll_deadline(deadline, poll_timeout, clock), clock=clock
-            )
-        except RateLimitError as exc:
-            if rate_limit_wait(exc.headers.get("retry-after")) > RESULT_RETENTION_SECONDS:
-                raise  # the result would be gone (kept 24 h) before the lockout ended: no wait can end well
-            last_error = exc
-            state = "retrying"
+            outcome = yield from call_flow(poll, policy, deadline=poll_deadline, clock=clock)
         except _TRANSIENT as exc:
-            last_error = exc
-            failures += 1
-            if failures >= MAX_FAILED_POLLS:
+            if poll.sink is not None and poll.sink.began:
+                # The job is done: its result's download broke off, and call_flow fetched it again as long as
+                # the policy and the deadline allowed. Not a failed poll: polling on would not mend it.
+                if clock() >= deadline or (poll_deadline == deadline and exc.attempts <= policy.max_retries):
+                    # Stopped by the wait's deadline, not by the retries running out.
+                    raise JobTimeoutError(kind, job_id, clock() - begin, last_error=exc) from exc
                 raise
+            if isinstance(exc, RateLimitError):
+                if rate_limit_wait(exc.headers.get("retry-after")) > RESULT_RETENTION_SECONDS:
+                    raise  # the result would be gone (kept 24 h) before the lockout ended: no wait can end well
+            else:
+                failures += 1
+                if failures >= MAX_FAILED_POLLS:
+                    raise
+            last_error = exc
             state = "retrying"
         else:
             failures = 0

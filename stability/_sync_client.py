@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -18,14 +18,12 @@ import httpx
 
 from . import _operations as ops
 from ._config import NOT_GIVEN, Options, configure_logging_from_env
-from ._errors import APIConnectionError, APITimeoutError, ConfigurationError, ContentFilteredError
-from ._files import atomic_write, check_destination
+from ._errors import ConfigurationError, ContentFilteredError
+from ._files import check_destination
 from ._flow import Operation, call_flow
-from ._limits import MAX_DOWNLOAD
 from ._polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult, check_suffix
-from ._retry import retry_delay
-from ._transport import CLOSED_MESSAGE, BodyTooLarge, SyncDriver, iter_body, raw_client
+from ._transport import CLOSED_MESSAGE, SyncDriver, raw_client
 from ._validation import Prompt
 
 if TYPE_CHECKING:
@@ -532,7 +530,7 @@ class Job(Generic[R]):
             raise ValidationError("poll_interval", poll_interval, "must be a positive number of seconds, at most 86400")
         return float(interval)
 
-    def _flow(self, *, stream: bool, timeout: float, begin: float, poll_interval: float | None, backoff: float,
+    def _flow(self, *, sink: ops.ResultSink | None, timeout: float, begin: float, poll_interval: float | None, backoff: float,
               on_progress: Callable[[JobStatus], Any] | None) -> Any:  # fmt: skip
         def progress(status: JobStatus) -> None:
             self.status = status
@@ -541,7 +539,7 @@ class Job(Generic[R]):
 
         options = self._client._options
         return wait_flow(
-            ops.job_result(self.kind, self.id, stream=stream),
+            ops.job_result(self.kind, self.id, sink=sink),
             job_id=self.id,
             kind=self.kind,
             policy=options.retry,
@@ -591,7 +589,7 @@ class Job(Generic[R]):
         if self._result is None:
             seconds = wait_timeout(timeout)
             flow = self._flow(
-                stream=False,
+                sink=None,
                 timeout=seconds,
                 begin=self._clock(),
                 poll_interval=poll_interval,
@@ -629,61 +627,31 @@ class Job(Generic[R]):
         if self._result is not None:
             self._client._check_filtered(self._result)
             return self._result.save(destination, overwrite=overwrite)
-        begin = self._clock()
-        deadline = begin + seconds
         options = self._client._options
-        download_ends: float | None = None
-        attempt = 0
-        while True:
-            attempt += 1
-            flow = self._flow(
-                stream=True,
-                timeout=seconds,
-                begin=begin,
-                poll_interval=poll_interval,
-                backoff=1.0,
-                on_progress=on_progress,
-            )
-            answer = self._client._driver.run(flow, options)
-            response: httpx.Response = answer.stream
-            try:
-                if options.raise_on_content_filtered and answer.headers.get("finish-reason") == CONTENT_FILTERED:
-                    break  # read it into memory instead, so that the error carries it
-                download = ops.ResultDownload(self.kind, answer, attempt=attempt, path=path)
-                # The download is one call: it and its retries keep the client's timeout, and the save's deadline.
-                if download_ends is None:
-                    download_ends = min(deadline, options.call_deadline(self._clock))
-                body = iter_body(response, limit=MAX_DOWNLOAD, deadline=download_ends)
-                return atomic_write(destination, _checked(body, download), overwrite=overwrite)
-            except (httpx.HTTPError, httpx.StreamError, ops.DownloadCutShort) as exc:
-                broken: Exception = exc
-            finally:
-                response.close()
-            # A download that breaks off is a failed read: fetched again like any GET, up to max_retries times,
-            # unless the wait before the next attempt would end past the deadline.
-            cls = APITimeoutError if isinstance(broken, httpx.TimeoutException) else APIConnectionError
-            message = f"the {self.kind} download broke off: {type(broken).__name__}: {broken}"
-            delay = retry_delay(options.retry, charged=False, attempt=attempt, failure="sent")
-            ends = deadline if download_ends is None else download_ends
-            if delay is None or self._clock() + delay >= ends:
-                tries = f" after {attempt} attempts" if attempt > 1 else ""
-                raise cls(message + tries, attempts=attempt) from broken
-            logger.info("%s download attempt %d failed (%s); retrying in %.2fs", self.kind, attempt, message, delay)
-            self._client._driver._pause(delay)  # a close() from another thread ends it
-        # Filtered: wait() reads the result into memory and raises ContentFilteredError with it.
-        self.wait(timeout=max(0.0, deadline - self._clock()), poll_interval=poll_interval)
-        assert self._result is not None  # only when a second read found the result no longer filtered
-        return self._result.save(destination, overwrite=overwrite)
-
-
-def _checked(chunks: Iterator[bytes], download: ops.ResultDownload) -> Iterator[bytes]:
-    """``chunks``, each checked before it is written; the last check runs before the file is committed."""
-    try:
-        for chunk in chunks:
-            yield download.feed(chunk)
-    except BodyTooLarge as exc:
-        raise download.malformed(exc) from None
-    download.finish()
+        sink = ops.ResultSink(
+            self.kind,
+            destination,
+            path=path,
+            overwrite=overwrite,
+            filtered_in_memory=options.raise_on_content_filtered,
+        )
+        # One flow: the polls, then the download, fetched again by the retry policy when it breaks off, all
+        # within the one deadline.
+        flow = self._flow(
+            sink=sink,
+            timeout=seconds,
+            begin=self._clock(),
+            poll_interval=poll_interval,
+            backoff=1.0,
+            on_progress=on_progress,
+        )
+        outcome: Path | R = self._client._driver.run(flow, options)
+        if isinstance(outcome, Path):
+            return outcome
+        # A result marked as filtered was read into memory: ContentFilteredError carries it.
+        self._client._check_filtered(outcome)
+        self._result = outcome
+        return outcome.save(destination, overwrite=overwrite)
 
 
 class Jobs:

@@ -13,6 +13,10 @@ and bodies are read in chunks with the deadline checked between them: a server t
 cannot stretch a call past its timeout. A user's own ``httpx.Client`` keeps its backend: its body reads
 honour the deadline between chunks, its header reads only the per-read timeout.
 
+Downloads. A ``Send`` with a ``Sink`` (``job.save``) has its 200 body streamed into the sink, decoded and
+bounded by ``iter_body``/``aiter_body``, under the same deadline; a body that breaks off or is cut short is a
+``Failure`` (``call_flow`` fetches it again), what the sink refuses is raised as is.
+
 Bodies. Nothing is read into memory unbounded: success bodies up to ``Send.max_body``, error bodies up to
 ``MAX_ERROR_BODY`` (a longer one is cut, it only has to carry the API's message). Compressed bodies are
 decoded here, in pieces of at most ``_PIECE`` bytes, stopping at the bound, so a gzip bomb costs at most the
@@ -40,7 +44,7 @@ import httpx
 
 from ._config import Options
 from ._errors import ConfigurationError
-from ._flow import Answer, Failure, Flow, Outcome, Send, Sleep
+from ._flow import Answer, BodyCutShort, Failure, Flow, Outcome, Send, Sleep
 from ._limits import MAX_ERROR_BODY, MAX_MEDIA_BODY
 from ._retry import FailureKind
 
@@ -128,7 +132,7 @@ def _timeout_within(timeout: httpx.Timeout, deadline: float | None) -> httpx.Tim
 _SPENT = httpx.ByteStream(b"")
 
 
-def _answer(response: httpx.Response, content: bytes, truncated: bool) -> Answer:
+def _answer(response: httpx.Response, content: bytes, truncated: bool, saved: Any = None) -> Answer:
     """The answer of a response whose body has been read, with httpx's reference cycle through it undone.
 
     httpx binds every response's stream to the response itself, so a response is cyclic garbage: its body
@@ -137,7 +141,7 @@ def _answer(response: httpx.Response, content: bytes, truncated: bool) -> Answer
     (benchmark 1: no page faults and no collections per call, from 62 faults and a collection every ~23 calls).
     """
     response.stream = _SPENT
-    return Answer(response.status_code, response.headers, content, truncated=truncated)
+    return Answer(response.status_code, response.headers, content, saved=saved, truncated=truncated)
 
 
 def _pool_timeout(options: Options) -> httpx.PoolTimeout:
@@ -695,16 +699,22 @@ class SyncDriver:
                     raise _pool_timeout(options)
             try:
                 response = self.http.send(request, stream=True)
-                if step.stream and response.status_code == 200:
-                    return Answer(response.status_code, response.headers, b"", stream=response)
+                saved = None
                 try:
-                    content, truncated = read_body(response, step, checked=self._checked)
+                    sink = step.sink
+                    if sink is not None and response.status_code == 200 and sink.accepts(response.headers):
+                        content, truncated = b"", False
+                        saved = sink.consume(iter_body(response, limit=sink.limit, deadline=deadline))
+                    else:
+                        content, truncated = read_body(response, step, checked=self._checked)
                 finally:
                     response.close()  # before _answer swaps the stream: a body cut short frees its connection
             finally:
                 if gate is not None:
                     gate.release()
-            return _answer(response, content, truncated)
+            return _answer(response, content, truncated, saved)
+        except BodyCutShort as exc:
+            return Failure(kind="sent", message=f"the body was cut short: {exc}")
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
             if self.closed:
                 raise _closed_error() from None
@@ -857,10 +867,15 @@ class AsyncDriver:
                     request = http.build_request(**request_args(step, options, given=self._given is not None))
                     sent = True
                     response = await http.send(request, stream=True)
-                    if step.stream and response.status_code == 200:
-                        return Answer(response.status_code, response.headers, b"", stream=response)
+                    saved = None
                     try:
-                        content, truncated = await aread_body(response, step)
+                        sink = step.sink
+                        if sink is not None and response.status_code == 200 and sink.accepts(response.headers):
+                            content, truncated = b"", False
+                            # asyncio.timeout above holds the deadline over the whole download.
+                            saved = await sink.aconsume(aiter_body(response, limit=sink.limit, deadline=None))
+                        else:
+                            content, truncated = await aread_body(response, step)
                     finally:
                         await response.aclose()  # before _answer swaps the stream (see SyncDriver)
                 finally:
@@ -868,7 +883,9 @@ class AsyncDriver:
                         shards.give(shard)
                     if gate is not None:
                         gate.release()
-            return _answer(response, content, truncated)
+            return _answer(response, content, truncated, saved)
+        except BodyCutShort as exc:
+            return Failure(kind="sent", message=f"the body was cut short: {exc}")
         except TimeoutError:
             return _deadline_failure("sent" if sent else "connect", options.total)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:

@@ -9,21 +9,12 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
+from stability._registry import REGISTRY
+
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "stability.yaml"
 
-OPERATIONS = {
-    ("post", "/v1alpha/generation/{engine_id}/text-to-image"): "textToImage",
-    ("post", "/v1alpha/generation/{engine_id}/image-to-image"): "imageToImage",
-    ("post", "/v1alpha/generation/{engine_id}/image-to-image/masking"): "masking",
-    ("get", "/v1alpha/engines/list"): "listEngines",
-    ("get", "/v1alpha/user/account"): "getAccount",
-    ("get", "/v1alpha/user/balance"): "getBalance",
-    ("post", "/v2alpha/generation/image-to-video"): "imageToVideo",
-    ("get", "/v2alpha/generation/image-to-video/result/{id}"): "getImageToVideoResult",
-    ("post", "/v2alpha/generation/stable-image/inpaint"): "inpaint",
-    ("post", "/v2alpha/generation/stable-image/upscale"): "upscale",
-    ("get", "/v2alpha/generation/stable-image/upscale/result/{id}"): "getUpscaleResult",
-}
+# (method, path) -> operationId, as the registry has them (its paths are read from the generated modules).
+OPERATIONS = {(entry.method.lower(), entry.path): entry.operation_id for entry in REGISTRY.values()}
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from dataclasses import replace
 from types import TracebackType
 
 from stability import _limits as L
+from stability._registry import REGISTRY
 
 from ._app import App, RecordedRequest, Settings
 from ._clock import Clock
@@ -204,13 +205,11 @@ class FakeStability:
 
     def count(self, operation: str | None = None) -> int:
         """Requests received, for one operation or all (a request dropped before it was read is not counted)."""
-        _check_operation(operation)
-        return self._app.count(operation)
+        return self._app.count(_fake_name(operation))
 
     def charges(self, operation: str | None = None) -> int:
         """Charged generations, for one operation or all."""
-        _check_operation(operation)
-        return self._app.charges(operation)
+        return self._app.charges(_fake_name(operation))
 
     def balance(self, key: str | None = None) -> float:
         """The credits left on `key` (the first key by default)."""
@@ -230,9 +229,12 @@ class FakeStability:
     # ------------------------------------------------------------------------------------------ steering
 
     def inject(self, operation: str | None, fault: Fault, *, times: int = 1) -> None:
-        """Queue `fault` for the next `times` requests of `operation` (None: of any operation), first in first out."""
-        _check_operation(operation)
-        self._app.inject(operation, fault, times)
+        """Queue `fault` for the next `times` requests of `operation` (None: of any operation), first in first out.
+
+        `operation` is the fake's name (``OPERATIONS``) or the client method's (``"balance"``, ``"masked_image_to_image"``),
+        here and in ``count`` and ``charges``.
+        """
+        self._app.inject(_fake_name(operation), fault, times)
 
     def reset_faults(self) -> None:
         """Drop every injected fault not consumed yet."""
@@ -246,6 +248,12 @@ class FakeStability:
             self._server.reset_counters()
 
 
-def _check_operation(operation: str | None) -> None:
-    if operation is not None and operation not in OPERATIONS:
+def _fake_name(operation: str | None) -> str | None:
+    """The fake's name for `operation`, given as the fake names it or as the client's method (the registry's
+    name: ``balance`` is ``get_balance``, ``masked_image_to_image`` is ``masking``)."""
+    if operation is None or operation in OPERATIONS:
+        return operation
+    entry = REGISTRY.get(operation)
+    if entry is None:
         raise ValueError(f"unknown operation {operation!r}; expected one of {', '.join(OPERATIONS)}")
+    return entry.fake

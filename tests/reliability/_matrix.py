@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 import stability
 from stability._polling import MAX_FAILED_POLLS
+from stability._registry import REGISTRY
 from stability._retry import RETRYABLE_STATUSES
 from stability.testing import Fault
 
@@ -188,35 +189,33 @@ def _wait_timeout(ctx: Context) -> float:
     return ctx.deadline
 
 
+def _call(name: str, run: Callable[[Any, Context], Any], check: Callable[[Any, Context], bool]) -> Operation:
+    """The row of a client method: the fake's name for it and whether it is charged come from the registry."""
+    entry = REGISTRY[name]
+    return Operation(name, entry.fake, "charged" if entry.charged else "read", run, check)
+
+
 OPERATIONS: tuple[Operation, ...] = (
-    Operation(
-        "text_to_image", "text_to_image", "charged", lambda c, x: c.text_to_image("a lighthouse", seed=3), _image
-    ),
-    Operation(
+    _call("text_to_image", lambda c, x: c.text_to_image("a lighthouse", seed=3), _image),
+    _call(
         "image_to_image",
-        "image_to_image",
-        "charged",
         lambda c, x: c.image_to_image("as a watercolour", image=png(512, 512), step_schedule_start=0.5),
         _image,
     ),
-    Operation(
+    _call(
         "masked_image_to_image",
-        "masking",
-        "charged",
         lambda c, x: c.masked_image_to_image("a red door", image=png(512, 512), mask=png(512, 512)),
         _image,
     ),
-    Operation(
-        "inpaint", "inpaint", "charged", lambda c, x: c.inpaint("a cat", image=png(96, 96), search_prompt="dog"), _image
-    ),
-    Operation("upscale", "upscale", "charged", lambda c, x: c.upscale("sharper", image=png(96, 96)), _job),
-    Operation("image_to_video", "image_to_video", "charged", lambda c, x: c.image_to_video(png(768, 768)), _job),
-    Operation("engines", "list_engines", "read", lambda c, x: c.engines(), lambda v, x: len(v) > 0),
-    Operation("account", "get_account", "read", lambda c, x: c.account(), lambda v, x: bool(v.id)),
-    Operation("balance", "get_balance", "read", lambda c, x: c.balance(), lambda v, x: v > 0),
+    _call("inpaint", lambda c, x: c.inpaint("a cat", image=png(96, 96), search_prompt="dog"), _image),
+    _call("upscale", lambda c, x: c.upscale("sharper", image=png(96, 96)), _job),
+    _call("image_to_video", lambda c, x: c.image_to_video(png(768, 768)), _job),
+    _call("engines", lambda c, x: c.engines(), lambda v, x: len(v) > 0),
+    _call("account", lambda c, x: c.account(), lambda v, x: bool(v.id)),
+    _call("balance", lambda c, x: c.balance(), lambda v, x: v > 0),
     Operation(
         "upscale_job.poll",
-        "get_upscale_result",
+        REGISTRY["upscale_result"].fake,
         "read",
         lambda c, x: c.jobs.get("upscale", x.job_id).poll(),
         lambda v, x: isinstance(v, bool),
@@ -225,7 +224,7 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "upscale_job.wait",
-        "get_upscale_result",
+        REGISTRY["upscale_result"].fake,
         "wait",
         lambda c, x: c.jobs.get("upscale", x.job_id).wait(poll_interval=0.01, timeout=_wait_timeout(x)),
         _waited,
@@ -234,7 +233,7 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "image_to_video_job.wait",
-        "get_image_to_video_result",
+        REGISTRY["image_to_video_result"].fake,
         "wait",
         lambda c, x: c.jobs.get("image_to_video", x.job_id).wait(poll_interval=0.01, timeout=_wait_timeout(x)),
         _waited,
@@ -243,7 +242,7 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "upscale_job.save",
-        "get_upscale_result",
+        REGISTRY["upscale_result"].fake,
         "save",
         lambda c, x: c.jobs.get("upscale", x.job_id).save(
             x.destination, overwrite=True, poll_interval=0.01, timeout=_wait_timeout(x)
@@ -255,7 +254,7 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "image_to_video_job.save",
-        "get_image_to_video_result",
+        REGISTRY["image_to_video_result"].fake,
         "save",
         lambda c, x: c.jobs.get("image_to_video", x.job_id).save(
             x.destination, poll_interval=0.01, timeout=_wait_timeout(x)

@@ -23,10 +23,13 @@ def test_all_is_exact_and_sorted() -> None:
 def test_operations_are_the_generated_module_names() -> None:
     import importlib
 
+    from stability._registry import BY_FAKE_NAME, REGISTRY
+
     for operation in stability.testing.OPERATIONS:
-        tag = "v2alpha" if operation in {"image_to_video", "inpaint", "upscale"} or "result" in operation else "v1alpha"
-        importlib.import_module(f"stability_api.api.{tag}.{operation}")
-    assert len(stability.testing.OPERATIONS) == 11
+        module = BY_FAKE_NAME[operation].module
+        assert module.rsplit(".", 1)[1] == operation
+        importlib.import_module(module)
+    assert len(stability.testing.OPERATIONS) == len(REGISTRY)
 
 
 def test_the_pytest_plugin_imports_without_pillow_or_multipart() -> None:

@@ -12,7 +12,8 @@ from enum import IntEnum
 from typing import Any
 
 from . import _limits as L
-from ._polling import DEFAULT_WAIT_TIMEOUT
+from ._polling import DEFAULT_INTERVAL, DEFAULT_WAIT_TIMEOUT
+from ._retry import DEFAULT_MAX_RETRIES
 from ._version import __version__
 
 
@@ -114,14 +115,16 @@ def _common(prog_options: argparse.ArgumentParser) -> None:
         "--timeout",
         type=float,
         metavar="S",
-        help="seconds to wait for each answer (default: connect 10, read 180)",
+        help="seconds the whole call may take, retries and waits included (default: 430, the sum of connect 10, "
+        "read 180, write 180 and pool 60)",
     )
     group.add_argument(
         "--max-retries",
         type=int,
-        default=2,
+        default=DEFAULT_MAX_RETRIES,
         metavar="N",
-        help="resend a failed request up to N times; charged generations only when provably not processed (default 2)",
+        help="resend a failed request up to N times; charged generations only when provably not processed "
+        f"(default {DEFAULT_MAX_RETRIES})",
     )
     group.add_argument(
         "--debug",
@@ -166,9 +169,10 @@ def _waiting(parser: argparse.ArgumentParser, *, no_wait: bool = True) -> None:
     group.add_argument(
         "--poll-interval",
         type=float,
-        default=10.0,
+        default=DEFAULT_INTERVAL["upscale"],
         metavar="S",
-        help="seconds between result checks (default 10, the most often the API asks to be polled)",
+        help=f"seconds between result checks (default {DEFAULT_INTERVAL['upscale']:g}, the most often the API asks "
+        "to be polled)",
     )
 
 

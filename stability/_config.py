@@ -22,7 +22,6 @@ DEFAULT_BASE_URL = "https://api.stability.ai"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=180.0, write=180.0, pool=60.0)
 # A whole call (retries and their waits included) by default: the sum of the parts, one full attempt.
 DEFAULT_TOTAL = 10.0 + 180.0 + 180.0 + 60.0
-DEFAULT_MAX_RETRIES = 2
 KEY_VARIABLES = ("STABILITY_API_KEY", "STABILITY_KEY")
 
 logger = logging.getLogger("stability")

@@ -35,7 +35,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from ._errors import APIConnectionError, JobTimeoutError, RateLimitError, ServerError, ValidationError
 from ._flow import Flow, Operation, Sleep, call_flow
-from ._limits import RESULT_RETENTION_SECONDS
+from ._limits import RESULT_RETENTION_SECONDS, UPSCALE_MIN_POLL_SECONDS
 from ._retry import RetryPolicy, rate_limit_wait
 
 T = TypeVar("T")
@@ -43,7 +43,11 @@ T = TypeVar("T")
 JobKind = Literal["upscale", "image_to_video"]
 JOB_KINDS: tuple[JobKind, ...] = ("upscale", "image_to_video")
 
-DEFAULT_INTERVAL: dict[JobKind, float] = {"upscale": 10.0, "image_to_video": 10.0}
+# The API asks for no more than one upscale poll per 10 s; video is polled as often.
+DEFAULT_INTERVAL: dict[JobKind, float] = {
+    "upscale": UPSCALE_MIN_POLL_SECONDS,
+    "image_to_video": UPSCALE_MIN_POLL_SECONDS,
+}
 FIRST_CHECK = 2.0
 MAX_INTERVAL = 30.0
 MAX_FAILED_POLLS = 5

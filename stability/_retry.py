@@ -26,6 +26,9 @@ from ._limits import RATE_LIMIT_LOCKOUT_SECONDS
 FailureKind = Literal["connect", "sent"]
 """``connect``: the request never left (connect error, connect or pool timeout). ``sent``: it may have."""
 
+DEFAULT_MAX_RETRIES = 2
+"""How many times a failed request is sent again unless the client says otherwise."""
+
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -33,7 +36,7 @@ RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 class RetryPolicy:
     """How many times and how patiently to retry. ``max_retries=0`` turns retries off."""
 
-    max_retries: int = 2
+    max_retries: int = DEFAULT_MAX_RETRIES
     base_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 60.0

@@ -23,6 +23,7 @@ from ._files import check_destination
 from ._flow import Operation, call_flow
 from ._polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult, check_suffix
+from ._retry import DEFAULT_MAX_RETRIES
 from ._transport import CLOSED_MESSAGE, SyncDriver, raw_client
 from ._validation import Prompt
 
@@ -60,7 +61,7 @@ class Stability:
         base_url: str | None = None,
         organization: str | None = None,
         timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         allow_insecure_http: bool = False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -527,3 +528,16 @@ def test_demo_into_a_folder_it_cannot_make_is_one_line_and_starts_nothing(cli: C
     assert run.code == 2, run.err
     assert run.err.startswith("stability: error: cannot create the output folder taken") and "Traceback" not in run.err
     assert len(run.err.strip().splitlines()) == 1 and "Starting the fake" not in run.err + run.out
+
+
+def test_the_command_takes_its_defaults_from_the_library() -> None:
+    from stability._async_client import AsyncStability
+    from stability._cli_parser import build_parser
+    from stability._polling import DEFAULT_INTERVAL
+    from stability._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+
+    args = build_parser().parse_args(["upscale", "sharper", "--image", "photo.png"])
+    assert args.max_retries == DEFAULT_MAX_RETRIES == RetryPolicy().max_retries
+    assert inspect.signature(AsyncStability).parameters["max_retries"].default == DEFAULT_MAX_RETRIES
+    assert args.poll_interval == DEFAULT_INTERVAL["upscale"] == DEFAULT_INTERVAL["image_to_video"]
+    assert args.deadline is None  # the library's own default wait deadline applies

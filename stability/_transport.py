@@ -351,26 +351,47 @@ def _limit(response: httpx.Response, send: Send) -> tuple[int, bool]:
     return MAX_ERROR_BODY, True
 
 
+class _Collected:
+    """A body read piece by piece within its bound, for ``read_body`` and ``aread_body``.
+
+    ``cut`` (an error body): past the bound, or undecodable, it keeps what it has and says it is truncated; a
+    success body past the bound is dropped (the caller reports it too large), and one that cannot be decoded
+    raises.
+    """
+
+    def __init__(self, cut: bool) -> None:
+        self.pieces: list[bytes] = []
+        self.truncated = False
+        self._cut = cut
+
+    def __enter__(self) -> _Collected:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
+        if isinstance(exc, BodyTooLarge):
+            self.truncated = True
+            if not self._cut:
+                self.pieces = []
+            return True
+        if isinstance(exc, httpx.DecodingError) and self._cut:
+            self.truncated = True  # an error's status says what matters; its body is only a message
+            return True
+        return False
+
+    def result(self) -> tuple[bytes, bool]:
+        return b"".join(self.pieces), self.truncated
+
+
 def read_body(response: httpx.Response, send: Send, *, checked: bool) -> tuple[bytes, bool]:
     """Read a response into an ``Answer`` within the bounds. ``checked``: every socket wait honours the deadline."""
     limit, cut = _limit(response, send)
     length = _declared_length(response)
     if checked and length is not None and length <= limit:
         return response.read(), False  # bounded by Content-Length: httpx's own fast read
-    pieces: list[bytes] = []
-    truncated = False
-    try:
+    with _Collected(cut) as body:
         for piece in _iter_body(response, limit, send.deadline, refuse=not cut):
-            pieces.append(piece)
-    except BodyTooLarge:
-        truncated = True
-        if not cut:
-            pieces = []
-    except httpx.DecodingError:
-        if not cut:
-            raise
-        truncated = True  # an error's status says what matters; its body is only a message
-    return b"".join(pieces), truncated
+            body.pieces.append(piece)
+    return body.result()
 
 
 async def aread_body(response: httpx.Response, send: Send) -> tuple[bytes, bool]:
@@ -379,20 +400,10 @@ async def aread_body(response: httpx.Response, send: Send) -> tuple[bytes, bool]
     length = _declared_length(response)
     if length is not None and length <= limit:
         return await response.aread(), False
-    pieces: list[bytes] = []
-    truncated = False
-    try:
+    with _Collected(cut) as body:
         async for piece in _aiter_body(response, limit, None, refuse=not cut):
-            pieces.append(piece)
-    except BodyTooLarge:
-        truncated = True
-        if not cut:
-            pieces = []
-    except httpx.DecodingError:
-        if not cut:
-            raise
-        truncated = True  # an error's status says what matters; its body is only a message
-    return b"".join(pieces), truncated
+            body.pieces.append(piece)
+    return body.result()
 
 
 # ----------------------------------------------------------------------------- sync socket deadlines

@@ -35,6 +35,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ._limits import KEPT_ERROR_BODY
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -310,7 +312,11 @@ def error_from_response(
     attempts: int = 1,
     job_result: bool = False,
 ) -> APIError:
-    """The typed error for an error answer, whatever its body: goa, v1, v2alpha, HTML, empty or broken JSON."""
+    """The typed error for an error answer, whatever its body: goa, v1, v2alpha, HTML, empty or broken JSON.
+
+    The whole body read is searched for the API's message; only its first ``KEPT_ERROR_BODY`` bytes stay on
+    the error's ``body``.
+    """
     name, error_id, messages = _parse_error_body(body)
     if name is None:
         name = _DEFAULT_NAMES.get(status_code, "server_error" if status_code >= 500 else "http_error")
@@ -333,7 +339,7 @@ def error_from_response(
         messages=messages,
         request_id=lowered.get("x-request-id"),
         headers=lowered,
-        body=body,
+        body=body[:KEPT_ERROR_BODY],
         attempts=attempts,
     )
 

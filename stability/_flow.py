@@ -195,13 +195,9 @@ def _too_large(operation: Operation[Any], answer: Answer, attempt: int) -> Stabi
 
 def _error(operation: Operation[Any], outcome: Answer | Failure, attempt: int) -> StabilityError:
     if isinstance(outcome, Answer):
-        error = error_from_response(
+        return error_from_response(
             outcome.status, outcome.headers, outcome.content, attempts=attempt, job_result=operation.job_result
         )
-        # The body was read up to MAX_ERROR_BODY to find the API's message; only a prefix stays on the error.
-        if len(error.body) > KEPT_ERROR_BODY:
-            error.body = error.body[:KEPT_ERROR_BODY]
-        return error
     cls = APITimeoutError if outcome.timeout else APIConnectionError
     note = ""
     if operation.charged and outcome.kind == "sent":

@@ -91,6 +91,20 @@ def failure_from(exc: Exception, deadline: float | None = None, total: float = 0
     return Failure(kind=kind, message=f"{label}: {type(exc).__name__}: {exc}".rstrip(": "), timeout=timeout)
 
 
+_SEND_ERRORS = (BodyCutShort, httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, RuntimeError)
+
+
+def _send_failed(exc: Exception, *, closed: bool, deadline: float | None, total: float) -> Failure:
+    """The outcome of a send that raised one of ``_SEND_ERRORS`` (both drivers)."""
+    if isinstance(exc, BodyCutShort):
+        return Failure(kind="sent", message=f"the body was cut short: {exc}")
+    if closed:  # httpx's RuntimeError "Cannot send a request, as the client has been closed", or a pool torn down
+        raise _closed_error() from None
+    if isinstance(exc, RuntimeError):
+        raise exc
+    return failure_from(exc, deadline, total)
+
+
 def _deadline_failure(kind: FailureKind, total: float, exc: BaseException | None = None) -> Failure:
     cause = f" (during {type(exc).__name__})" if exc is not None and not isinstance(exc, TimeoutError) else ""
     message = f"timed out: the whole call's timeout ({total:g} s, retries included) passed{cause}"
@@ -724,16 +738,8 @@ class SyncDriver:
                 if gate is not None:
                     gate.release()
             return _answer(response, content, truncated, saved)
-        except BodyCutShort as exc:
-            return Failure(kind="sent", message=f"the body was cut short: {exc}")
-        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
-            if self.closed:
-                raise _closed_error() from None
-            return failure_from(exc, deadline, options.total)
-        except RuntimeError:
-            if self.closed:  # httpx: "Cannot send a request, as the client has been closed."
-                raise _closed_error() from None
-            raise
+        except _SEND_ERRORS as exc:
+            return _send_failed(exc, closed=self.closed, deadline=deadline, total=options.total)
         finally:
             _DEADLINE.reset(token)
             step.request.close()
@@ -895,18 +901,10 @@ class AsyncDriver:
                     if gate is not None:
                         gate.release()
             return _answer(response, content, truncated, saved)
-        except BodyCutShort as exc:
-            return Failure(kind="sent", message=f"the body was cut short: {exc}")
         except TimeoutError:
             return _deadline_failure("sent" if sent else "connect", options.total)
-        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
-            if self.closed:
-                raise _closed_error() from None
-            return failure_from(exc, deadline, options.total)
-        except RuntimeError:
-            if self.closed:  # httpx: "Cannot send a request, as the client has been closed."
-                raise _closed_error() from None
-            raise
+        except _SEND_ERRORS as exc:
+            return _send_failed(exc, closed=self.closed, deadline=deadline, total=options.total)
         finally:
             step.request.close()
 

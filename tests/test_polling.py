@@ -11,22 +11,14 @@ from typing import Any
 import pytest
 
 import stability
-from stability._flow import Answer, Failure, Operation, Outcome, Request, Send, Sleep
+from stability._flow import Answer, Failure, Operation, Outcome, Request
 from stability._polling import Done, Pending, wait_flow
 from stability._retry import RetryPolicy, retry_delay
 
+from .core._script import Script
+
 JOB_ID = "a" * 64
 LOCKOUT = 60.0
-
-
-class Clock:
-    """Seconds that pass only when the flow sleeps (and, optionally, while a request is answered)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _parse(answer: Answer) -> Any:
@@ -57,53 +49,28 @@ BROKEN = Failure(kind="sent", message="connection failed: RemoteProtocolError: p
 
 
 class Run:
-    """Drives a flow: every Sleep moves the clock, every Send gets the next answer (and costs ``send_cost``)."""
+    """A wait on ``tests/core``'s scripted driver: every Sleep moves the clock, every Send gets the answer for the
+    clock's time (and costs ``send_cost``); ``sends`` are the requests' clock times."""
 
     def __init__(self, answers: Callable[[float], Outcome], *, send_cost: float = 0.0, max_steps: int = 20_000):
-        self.clock = Clock()
-        self.answers = answers
-        self.send_cost = send_cost
-        self.max_steps = max_steps
-        self.sends: list[float] = []
-        """The clock time of every request."""
-        self.sleeps: list[float] = []
+        self._script = Script(answers, send_cost=send_cost, max_steps=max_steps)  # type: ignore[arg-type]
+        self.clock = self._script.clock
+
+    @property
+    def sends(self) -> list[float]:
+        return [sent.at for sent in self._script.sends]
+
+    @property
+    def sleeps(self) -> list[float]:
+        return self._script.sleeps
 
     def __call__(self, **options: Any) -> Any:
         options.setdefault("interval", 10.0)
         options.setdefault("started", None)
         options.setdefault("timeout", math.inf)
-        flow = wait_flow(
-            POLL,
-            job_id=JOB_ID,
-            kind="upscale",
-            policy=options.pop("policy", RetryPolicy()),
-            clock=self.clock,
-            **options,
-        )
-        outcome: Outcome = None
-        for _ in range(self.max_steps):
-            try:
-                step = flow.send(outcome)
-            except StopIteration as stop:
-                return stop.value
-            if isinstance(step, Sleep):
-                assert step.seconds >= 0
-                self.sleeps.append(step.seconds)
-                self.clock.now += step.seconds
-                outcome = None
-            else:
-                assert isinstance(step, Send)
-                self.sends.append(self.clock.now)
-                outcome = self.answers(self.clock.now)
-                deadline = getattr(step, "deadline", None)
-                if deadline is not None and self.clock.now + self.send_cost > deadline:
-                    # The driver cuts a request at its deadline.
-                    self.clock.now = max(self.clock.now, deadline)
-                    outcome = Failure(kind="sent", message="timed out: the deadline passed", timeout=True)
-                else:
-                    self.clock.now += self.send_cost
-        flow.close()
-        raise AssertionError(f"the wait was still polling after {self.max_steps} steps ({len(self.sends)} requests)")
+        policy = options.pop("policy", RetryPolicy())
+        flow = wait_flow(POLL, job_id=JOB_ID, kind="upscale", policy=policy, clock=self.clock, **options)
+        return self._script.run(flow)
 
 
 def scripted(*outcomes: Outcome, then: Outcome = DONE) -> Callable[[float], Outcome]:

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._common import FakeServer, Result, Target, write_png
+from benchmarks._common import FakeServer, Result, Target, write_png
 
 RATIO_LIMIT = 1.5
 VIDEO_IMAGE = (768, 768)
@@ -129,7 +129,7 @@ def _jobs_run(fake: FakeServer, wall: float, outcomes: list[int | BaseException]
 
 def jobs(fake: FakeServer, config: ConcurrencyConfig, workdir: Path) -> Result:
     """N concurrent image-to-video jobs against one alone."""
-    from stability._transport import LIMITS
+    from stability._drivers import LIMITS
 
     title = (
         f"6a. concurrency: {config.jobs} image-to-video jobs on one AsyncStability "

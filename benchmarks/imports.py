@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from ._common import ROOT, Result, Target, ratios
+from benchmarks._common import ROOT, Result, Target, ratios
 
 LIMIT = 1.25
 STATEMENTS = {

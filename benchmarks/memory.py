@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._common import MIB, ROOT, FakeServer, Result, Target, current_rss, peak_rss, reset_peak_rss, write_png
+from benchmarks._common import MIB, ROOT, FakeServer, Result, Target, current_rss, peak_rss, reset_peak_rss, write_png
 
 DOWNLOAD_LIMIT_MIB = 32
 UPLOAD_LIMIT_MIB = 16

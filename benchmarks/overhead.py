@@ -17,8 +17,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._common import MIB, Child, FakeServer, Result, Target, ratios, write_png
-from ._overhead_worker import VARIANTS
+from benchmarks._common import MIB, Child, FakeServer, Result, Target, ratios, write_png
+from benchmarks._overhead_worker import VARIANTS
 
 LIMIT = 1.10
 MEASURES = ("cpu", "wall", "faults")  # per call, as each worker reports them

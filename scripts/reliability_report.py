@@ -114,7 +114,7 @@ httpx's own documented exceptions through; it never crashes reading a body.
   disconnected" and cannot prove the request unprocessed, so a generation is not sent again.
 - **Raw matrix** (`test_raw_matrix.py`): the same faults against every generated `stability_api` call.
 - **Bad input** (`test_bad_input.py`): hypothesis draws every parameter of every generation method from absent,
-  valid and invalid values of `stability._limits`; a refusal is a `ValidationError` with nothing sent and the
+  valid and invalid values of `stability._core.limits`; a refusal is a `ValidationError` with nothing sent and the
   same request sent raw is refused by the fake (400); an acceptance is accepted by the fake. Where the facade is
   stricter on purpose (blank prompts, float seeds, empty enums, lone surrogates, URL-rewriting engine ids, keys
   a header cannot carry), plain tests pin it down.

@@ -7,18 +7,19 @@
 
 The public surface is what ``__all__`` lists; everything else lives in private modules:
 
-- ``_errors``: the exception tree rooted at :class:`StabilityError`.
-- ``_config``, ``_files``, ``_limits``, ``_validation``: options, inputs and the local checks made before
-  any request is sent (no credits are spent on a request the API would refuse).
-- ``_operations``, ``_flow``, ``_results``, ``_retry``: the sans-I/O core that builds requests from the
-  generated ``stability_api`` package, parses answers and decides retries.
+- ``_core``: the sans-I/O core (the flow of a call, retries, polling, the error tree rooted at
+  :class:`StabilityError`, the documented limits and the checks made before anything is sent, options).
+- ``_operations``: the registry of operations and one module per API family, building requests with the
+  generated ``stability_api`` package and parsing its answers.
 - ``_async_client`` (written by hand) and ``_sync_client`` (generated from it by ``scripts/unasync.py``),
-  over the drivers in ``_transport`` that only send and sleep.
-- ``stability.testing``: a local fake of the API for tests, in-process or on 127.0.0.1.
+  over the drivers in ``_drivers`` that only send and sleep; ``_files``: image inputs and atomic outputs.
+- ``_cli``: the ``stability`` command; ``stability.testing``: a local fake of the API, in-process or on
+  127.0.0.1.
 
 Importing this package is cheap: names load on first use, and generated modules when a call needs them.
 """
 
+# ruff: noqa: F403, F405  (the star imports only tell type checkers what each name in __all__ is)
 from __future__ import annotations
 
 import importlib
@@ -26,35 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
-if TYPE_CHECKING:
-    from ._async_client import AsyncJob, AsyncStability
-    from ._errors import (
-        APIConnectionError,
-        APIError,
-        APITimeoutError,
-        AuthenticationError,
-        BadRequestError,
-        ConfigurationError,
-        ContentFilteredError,
-        ContentModerationError,
-        GenerationFailedError,
-        InvalidFileError,
-        JobNotFoundError,
-        JobTimeoutError,
-        MalformedResponseError,
-        NotFoundError,
-        PermissionDeniedError,
-        RateLimitError,
-        RequestTooLargeError,
-        SaveError,
-        ServerError,
-        StabilityError,
-        UnprocessableEntityError,
-        ValidationError,
-    )
-    from ._polling import JobStatus
-    from ._results import Account, Engine, ImageResult, Organization, VideoResult
-    from ._sync_client import Job, Stability
+if TYPE_CHECKING:  # what each public name is, for type checkers; at run time __getattr__ imports it
+    from ._async_client import *
+    from ._core.errors import *
+    from ._core.polling import *
+    from ._results import *
+    from ._sync_client import *
 
 __all__ = [
     "APIConnectionError",
@@ -92,50 +70,20 @@ __all__ = [
     "__version__",
 ]
 
-# Where each public name lives; it is imported on first use.
-_LAZY = {
-    "APIConnectionError": "._errors",
-    "APIError": "._errors",
-    "APITimeoutError": "._errors",
-    "Account": "._results",
-    "AsyncJob": "._async_client",
-    "AsyncStability": "._async_client",
-    "AuthenticationError": "._errors",
-    "BadRequestError": "._errors",
-    "ConfigurationError": "._errors",
-    "ContentFilteredError": "._errors",
-    "ContentModerationError": "._errors",
-    "Engine": "._results",
-    "GenerationFailedError": "._errors",
-    "ImageResult": "._results",
-    "InvalidFileError": "._errors",
-    "Job": "._sync_client",
-    "JobNotFoundError": "._errors",
-    "JobStatus": "._polling",
-    "JobTimeoutError": "._errors",
-    "MalformedResponseError": "._errors",
-    "NotFoundError": "._errors",
-    "Organization": "._results",
-    "PermissionDeniedError": "._errors",
-    "RateLimitError": "._errors",
-    "RequestTooLargeError": "._errors",
-    "SaveError": "._errors",
-    "ServerError": "._errors",
-    "Stability": "._sync_client",
-    "StabilityError": "._errors",
-    "UnprocessableEntityError": "._errors",
-    "ValidationError": "._errors",
-    "VideoResult": "._results",
-}
+# The modules that hold the public names, cheapest first: a name is imported from the first one that has it,
+# on first use (``import stability`` loads none of them).
+_HOMES = ("._core.errors", "._results", "._core.polling", "._async_client", "._sync_client")
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'stability' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    if name in __all__:
+        for home in _HOMES:
+            module = importlib.import_module(home, __name__)
+            if name in vars(module):
+                value = vars(module)[name]
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module 'stability' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

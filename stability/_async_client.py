@@ -18,22 +18,22 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import httpx
 
-from . import _operations as ops
-from ._config import NOT_GIVEN, Options, configure_logging_from_env
-from ._errors import ConfigurationError, ContentFilteredError
-from ._files import check_destination
-from ._flow import Operation, call_flow
-from ._polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
+from ._core.config import NOT_GIVEN, Options, configure_logging_from_env
+from ._core.errors import ConfigurationError, ContentFilteredError
+from ._core.flow import Operation, call_flow
+from ._core.polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
+from ._core.retry import DEFAULT_MAX_RETRIES
+from ._core.validation import Prompt
+from ._drivers import CLOSED_MESSAGE, AsyncDriver, raw_client
+from ._files.outputs import check_destination
+from ._operations import common as ops
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult, check_suffix
-from ._retry import DEFAULT_MAX_RETRIES
-from ._transport import CLOSED_MESSAGE, AsyncDriver, raw_client
-from ._validation import Prompt
 
 if TYPE_CHECKING:
     from stability_api import AuthenticatedClient
 
-T = TypeVar("T")
-R = TypeVar("R", ImageResult, VideoResult)
+_T = TypeVar("_T")
+_R = TypeVar("_R", ImageResult, VideoResult)
 logger = logging.getLogger("stability")
 
 
@@ -151,7 +151,7 @@ class AsyncStability:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._options.base_url!r})"
 
-    async def _call(self, operation: Operation[T]) -> T:
+    async def _call(self, operation: Operation[_T]) -> _T:
         options = self._options
         return await self._driver.run(call_flow(operation, options.retry, deadline=options.call_deadline()), options)
 
@@ -487,7 +487,7 @@ class AsyncStability:
         return AsyncJob(self, "image_to_video", await self._call(operation), started=time.monotonic())
 
 
-class AsyncJob(Generic[R]):
+class AsyncJob(Generic[_R]):
     """A running upscale or image-to-video generation. Results are kept by the API for 24 hours.
 
     ``await job.wait()`` polls until done and returns the result; ``await job.save(path)`` streams it to
@@ -502,7 +502,7 @@ class AsyncJob(Generic[R]):
         self.created_at = datetime.now(UTC)
         """When this handle was made (the start call's time, for a new job)."""
         self._started = started
-        self._result: R | None = None
+        self._result: _R | None = None
         self.status: JobStatus | None = None
         """The last status seen by ``poll()`` or ``wait()``."""
         # What the wait's deadline is measured on; with the driver's ``_sleep``, tests let hours pass at once.
@@ -514,7 +514,7 @@ class AsyncJob(Generic[R]):
         return self._result is not None
 
     @property
-    def result(self) -> R | None:
+    def result(self) -> _R | None:
         """The result, once a poll has seen it."""
         return self._result
 
@@ -530,7 +530,7 @@ class AsyncJob(Generic[R]):
             # Also refuses NaN, which no sleep accepts, and 10**400, which no float holds: results are kept a day.
             or not 0 < interval <= 86400
         ):
-            from ._errors import ValidationError
+            from ._core.errors import ValidationError
 
             raise ValidationError("poll_interval", poll_interval, "must be a positive number of seconds, at most 86400")
         return float(interval)
@@ -573,7 +573,7 @@ class AsyncJob(Generic[R]):
         poll_interval: float | None = None,
         backoff: float = 1.0,
         on_progress: Callable[[JobStatus], Any] | None = None,
-    ) -> R:
+    ) -> _R:
         """Poll until the job is done and return its result.
 
         Args:
@@ -601,7 +601,7 @@ class AsyncJob(Generic[R]):
                 backoff=backoff,
                 on_progress=on_progress,
             )
-            result: R = await self._client._driver.run(flow, self._client._options)
+            result: _R = await self._client._driver.run(flow, self._client._options)
             self._client._check_filtered(result)
             self._result = result
         return self._result
@@ -650,7 +650,7 @@ class AsyncJob(Generic[R]):
             backoff=1.0,
             on_progress=on_progress,
         )
-        outcome: Path | R = await self._client._driver.run(flow, options)
+        outcome: Path | _R = await self._client._driver.run(flow, options)
         if isinstance(outcome, Path):
             return outcome
         # A result marked as filtered was read into memory: ContentFilteredError carries it.

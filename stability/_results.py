@@ -66,7 +66,7 @@ def check_suffix(
         return None
     if convertible and named in _CONVERTIBLE and fmt != "mp4":
         return named
-    from ._errors import ValidationError
+    from ._core.errors import ValidationError
 
     suffix = Path(os.fsdecode(path)).suffix
     rule = f"the extension {suffix} names a {named.upper()} file, but this is a {fmt.upper()} "
@@ -108,7 +108,7 @@ class _Media:
         Raises:
             ValidationError: the extension names another format (a ``.png`` path for an MP4 video).
         """
-        from ._files import atomic_write
+        from ._files.outputs import atomic_write
 
         check_suffix(path, self.format)
         return atomic_write(path, (self.data,), overwrite=overwrite)
@@ -142,7 +142,7 @@ class ImageResult(_Media):
             ImportError: ``convert=True`` needs a conversion and Pillow is not installed.
             MalformedResponseError: ``convert=True`` and the image cannot be decoded.
         """
-        from ._files import atomic_write
+        from ._files.outputs import atomic_write
 
         target = check_suffix(path, self.format, convertible=convert)
         data = self.data if target is None else self._encoded(target)
@@ -186,7 +186,7 @@ class ImageResult(_Media):
         return image
 
     def _undecodable(self, what: str, exc: BaseException) -> Exception:
-        from ._errors import MalformedResponseError
+        from ._core.errors import MalformedResponseError
 
         return MalformedResponseError._of(
             f"the {self.format} image ({len(self.data)} bytes): {what}: {type(exc).__name__}: {exc}",

@@ -16,22 +16,22 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import httpx
 
-from . import _operations as ops
-from ._config import NOT_GIVEN, Options, configure_logging_from_env
-from ._errors import ConfigurationError, ContentFilteredError
-from ._files import check_destination
-from ._flow import Operation, call_flow
-from ._polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
+from ._core.config import NOT_GIVEN, Options, configure_logging_from_env
+from ._core.errors import ConfigurationError, ContentFilteredError
+from ._core.flow import Operation, call_flow
+from ._core.polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
+from ._core.retry import DEFAULT_MAX_RETRIES
+from ._core.validation import Prompt
+from ._drivers import CLOSED_MESSAGE, SyncDriver, raw_client
+from ._files.outputs import check_destination
+from ._operations import common as ops
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult, check_suffix
-from ._retry import DEFAULT_MAX_RETRIES
-from ._transport import CLOSED_MESSAGE, SyncDriver, raw_client
-from ._validation import Prompt
 
 if TYPE_CHECKING:
     from stability_api import AuthenticatedClient
 
-T = TypeVar("T")
-R = TypeVar("R", ImageResult, VideoResult)
+_T = TypeVar("_T")
+_R = TypeVar("_R", ImageResult, VideoResult)
 logger = logging.getLogger("stability")
 
 
@@ -149,7 +149,7 @@ class Stability:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._options.base_url!r})"
 
-    def _call(self, operation: Operation[T]) -> T:
+    def _call(self, operation: Operation[_T]) -> _T:
         options = self._options
         return self._driver.run(call_flow(operation, options.retry, deadline=options.call_deadline()), options)
 
@@ -483,7 +483,7 @@ class Stability:
         return Job(self, "image_to_video", self._call(operation), started=time.monotonic())
 
 
-class Job(Generic[R]):
+class Job(Generic[_R]):
     """A running upscale or image-to-video generation. Results are kept by the API for 24 hours.
 
     ``job.wait()`` polls until done and returns the result; ``job.save(path)`` streams it to
@@ -498,7 +498,7 @@ class Job(Generic[R]):
         self.created_at = datetime.now(UTC)
         """When this handle was made (the start call's time, for a new job)."""
         self._started = started
-        self._result: R | None = None
+        self._result: _R | None = None
         self.status: JobStatus | None = None
         """The last status seen by ``poll()`` or ``wait()``."""
         # What the wait's deadline is measured on; with the driver's ``_sleep``, tests let hours pass at once.
@@ -510,7 +510,7 @@ class Job(Generic[R]):
         return self._result is not None
 
     @property
-    def result(self) -> R | None:
+    def result(self) -> _R | None:
         """The result, once a poll has seen it."""
         return self._result
 
@@ -526,7 +526,7 @@ class Job(Generic[R]):
             # Also refuses NaN, which no sleep accepts, and 10**400, which no float holds: results are kept a day.
             or not 0 < interval <= 86400
         ):
-            from ._errors import ValidationError
+            from ._core.errors import ValidationError
 
             raise ValidationError("poll_interval", poll_interval, "must be a positive number of seconds, at most 86400")
         return float(interval)
@@ -569,7 +569,7 @@ class Job(Generic[R]):
         poll_interval: float | None = None,
         backoff: float = 1.0,
         on_progress: Callable[[JobStatus], Any] | None = None,
-    ) -> R:
+    ) -> _R:
         """Poll until the job is done and return its result.
 
         Args:
@@ -597,7 +597,7 @@ class Job(Generic[R]):
                 backoff=backoff,
                 on_progress=on_progress,
             )
-            result: R = self._client._driver.run(flow, self._client._options)
+            result: _R = self._client._driver.run(flow, self._client._options)
             self._client._check_filtered(result)
             self._result = result
         return self._result
@@ -646,7 +646,7 @@ class Job(Generic[R]):
             backoff=1.0,
             on_progress=on_progress,
         )
-        outcome: Path | R = self._client._driver.run(flow, options)
+        outcome: Path | _R = self._client._driver.run(flow, options)
         if isinstance(outcome, Path):
             return outcome
         # A result marked as filtered was read into memory: ContentFilteredError carries it.

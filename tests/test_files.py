@@ -28,17 +28,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
-from stability._errors import InvalidFileError, ValidationError
-from stability._files import (
-    MIME_TYPES,
-    ImageInfo,
-    ImageSource,
-    atomic_write,
-    atomic_write_async,
-    check_destination,
-    image_source,
-    sniff_image,
-)
+from stability._core.errors import InvalidFileError, ValidationError
+from stability._files.inputs import ImageSource, image_source
+from stability._files.outputs import atomic_write, atomic_write_async, check_destination
+from stability._files.sniffing import MIME_TYPES, ImageInfo, sniff_image
 
 MiB = 1024 * 1024
 FUZZ = settings(database=None, deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -548,7 +541,7 @@ def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_permission_errors_are_reported_even_as_root(tmp_path: Path, monkeypatch: Any) -> None:
-    from stability import _files
+    from stability._files import inputs as _files
 
     path = tmp_path / "locked.png"
     path.write_bytes(CASES["png_rgb"][0])
@@ -650,7 +643,7 @@ def test_a_frame_header_beyond_the_scan_limit_is_refused(tmp_path: Path) -> None
 
 
 def test_importing_the_module_does_not_import_pillow() -> None:
-    code = "import sys, stability._files; assert 'PIL' not in sys.modules, 'PIL imported'"
+    code = "import sys, stability._files.inputs, stability._files.outputs; assert 'PIL' not in sys.modules, 'PIL imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -1007,7 +1000,7 @@ _FULL_AND_READ_ONLY = r"""
 import asyncio, errno, json, os, sys
 from pathlib import Path
 from stability import ImageResult, StabilityError
-from stability._files import atomic_write, atomic_write_async, check_destination
+from stability._files.outputs import atomic_write, atomic_write_async, check_destination
 
 full, read_only = Path(sys.argv[1]), Path(sys.argv[2])
 big = os.urandom(256 * 1024)

@@ -16,15 +16,9 @@ import httpx
 import pytest
 
 from stability_api import AuthenticatedClient, errors
-from stability_api.models import (
-    ContentModerationResponse,
-    ErrorResponse,
-    GenerationInProgress,
-    GoaError,
-)
+from stability_api.models import ContentModerationResponse, ErrorResponse, GenerationInProgress, GoaError
 from stability_api.types import File, Response
-
-from .raw_cases import CASE_IDS, CASES, GENERATION_ID, RawCase
+from tests.raw_cases import CASE_IDS, CASES, GENERATION_ID, RawCase
 
 KEY = "sk-test-raw-0123456789"
 BINARY = {"image/png": b"\x89PNG\r\n\x1a\n-png-bytes", "video/mp4": b"\x00\x00\x00\x20ftypisom-mp4-bytes"}

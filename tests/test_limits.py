@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from stability import _limits as L
+from stability._core import limits as L
 
 SPEC: dict[str, Any] = yaml.safe_load(
     (Path(__file__).resolve().parent.parent / "openapi" / "stability.yaml").read_text()

@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 
 import stability
-from stability._flow import Answer, Failure, Operation, Outcome, Request
-from stability._polling import Done, Pending, wait_flow
-from stability._retry import RetryPolicy, retry_delay
-
-from .core._script import Script
+from stability._core.flow import Answer, Failure, Operation, Outcome, Request
+from stability._core.polling import Done, Pending, wait_flow
+from stability._core.retry import RetryPolicy, retry_delay
+from tests.core._script import Script
 
 JOB_ID = "a" * 64
 LOCKOUT = 60.0
@@ -160,7 +159,7 @@ def test_the_deadline_error_says_still_running_when_the_last_poll_said_so() -> N
 
 def test_without_a_timeout_the_wait_ends_at_the_default_deadline() -> None:
     # Issue 13 item 14: an endless 202 with no timeout polled for ever.
-    from stability._polling import DEFAULT_WAIT_TIMEOUT
+    from stability._core.polling import DEFAULT_WAIT_TIMEOUT
 
     assert 20 * 60 <= DEFAULT_WAIT_TIMEOUT <= 2 * 3600
     run = Run(lambda now: RUNNING)

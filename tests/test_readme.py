@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from stability.testing import FakeStability
-
-from .raw_cases import png
+from tests.raw_cases import png
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.DOTALL)

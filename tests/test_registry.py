@@ -22,9 +22,9 @@ import pytest
 import yaml
 
 import stability
-from stability import _polling
-from stability._cli import COMMANDS
-from stability._registry import REGISTRY, Entry
+from stability._cli.main import COMMANDS
+from stability._core import polling as _polling
+from stability._operations.registry import REGISTRY, Entry
 from stability.testing import _routes
 from stability.testing._app import App
 

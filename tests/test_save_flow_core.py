@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 import stability
-from stability import _operations as ops
-from stability._flow import Answer, Failure, Outcome, Send, Sleep
-from stability._polling import wait_flow
-from stability._retry import RetryPolicy
+from stability._core.flow import Answer, Failure, Outcome, Send, Sleep
+from stability._core.polling import wait_flow
+from stability._core.retry import RetryPolicy
+from stability._operations import common as ops
 
 JOB_ID = "b" * 64
 VIDEO = {"content-type": "video/mp4"}

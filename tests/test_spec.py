@@ -9,7 +9,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from stability._registry import REGISTRY
+from stability._operations.registry import REGISTRY
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "stability.yaml"
 

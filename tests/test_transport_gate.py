@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 import stability
-from stability._transport import LIMITS, ThreadGate
+from stability._drivers import LIMITS, ThreadGate
 from stability.testing import FakeStability
 
 TIMEOUT = httpx.Timeout(5.0, pool=0.05)
@@ -90,7 +90,7 @@ def test_a_given_client_is_not_gated() -> None:
 
 
 def test_async_pool_is_split_into_small_shards_only_under_load() -> None:
-    from stability._transport import SHARD_SIZE
+    from stability._drivers import SHARD_SIZE
 
     async def main(fake: FakeStability) -> None:
         async with stability.AsyncStability(fake.api_key, base_url=fake.base_url) as client:

@@ -8,7 +8,7 @@
     fake.inject("text_to_image", Fault.drop_after_request())
     fake.requests, fake.count("upscale"), fake.charges(), fake.balance(), fake.clock.advance(60)
 
-It validates requests as the service does (every number and enum from `stability._limits`), answers real
+It validates requests as the service does (every number and enum from `stability._core.limits`), answers real
 PNG/JPEG/WEBP images and MP4 videos that depend only on the seed and inputs, runs asynchronous jobs on a
 controllable clock, debits balances, rate-limits, records every request and injects faults. Every answer it
 gives on its own conforms to openapi/stability.yaml. Where the service's documents leave room, it chooses:

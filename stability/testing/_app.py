@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from stability import _limits as L
-
+from .._core import limits as L
 from . import _media as media
 from ._clock import Clock
 from ._errors import (

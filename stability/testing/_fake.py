@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from types import TracebackType
 
-from stability import _limits as L
-from stability._registry import REGISTRY
-
+from .._core import limits as L
+from .._operations.registry import REGISTRY
 from ._app import App, RecordedRequest, Settings
 from ._clock import Clock
 from ._extra import require_testing_extra

@@ -1,4 +1,4 @@
-"""Server-side validation of every operation's inputs, with every number and enum taken from `stability._limits`.
+"""Server-side validation of every operation's inputs, with every number and enum taken from `stability._core.limits`.
 
 v1alpha reports the first problem, named as goa names it (`missing_field`, `invalid_range`,
 `invalid_enum_value`, ...) or by the service's own names (`invalid_height_or_width`, `invalid_samples`, ...).
@@ -11,8 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from stability import _limits as L
-
+from .._core import limits as L
 from ._errors import ApiError
 from ._forms import Part
 from ._media import Probe, probe

@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 
 from stability.testing import FakeStability
-
-from ..raw_cases import png
+from tests.raw_cases import png
 
 SCRIPT = Path(sys.executable).with_name("stability")
 

@@ -17,11 +17,10 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from stability._cli import ExitCode
-from stability._cli_parser import EXIT_CODES, build_parser
+from stability._cli.main import ExitCode
+from stability._cli.parser import EXIT_CODES, build_parser
 from stability.testing import FakeStability, Fault
-
-from .conftest import SCRIPT, Cli, Run, check_run
+from tests.cli.conftest import SCRIPT, Cli, Run, check_run
 
 POLL = ("--poll-interval", "0.1")
 
@@ -512,7 +511,7 @@ sys.meta_path.insert(0, _NotInstalled())
 def test_without_the_testing_extra_demo_and_fake_server_say_what_to_install(
     tmp_path: Path, args: list[str], who: str
 ) -> None:
-    code = WITHOUT_TESTING_EXTRA + f"from stability._cli import main\nsys.exit(main({args!r}))\n"
+    code = WITHOUT_TESTING_EXTRA + f"from stability._cli.main import main\nsys.exit(main({args!r}))\n"
     env = {k: v for k, v in os.environ.items() if not k.startswith("STABILITY_")}
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=20
@@ -532,9 +531,9 @@ def test_demo_into_a_folder_it_cannot_make_is_one_line_and_starts_nothing(cli: C
 
 def test_the_command_takes_its_defaults_from_the_library() -> None:
     from stability._async_client import AsyncStability
-    from stability._cli_parser import build_parser
-    from stability._polling import DEFAULT_INTERVAL
-    from stability._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+    from stability._cli.parser import build_parser
+    from stability._core.polling import DEFAULT_INTERVAL
+    from stability._core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 
     args = build_parser().parse_args(["upscale", "sharper", "--image", "photo.png"])
     assert args.max_retries == DEFAULT_MAX_RETRIES == RetryPolicy().max_retries

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from stability._flow import Answer, Failure, Flow, Operation, Outcome, Request, Send, Sleep
+from stability._core.flow import Answer, Failure, Flow, Operation, Outcome, Request, Send, Sleep
 
 START = 1000.0
 

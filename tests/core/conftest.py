@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from stability import _retry
+from stability._core import retry as _retry
 
 
 @pytest.fixture

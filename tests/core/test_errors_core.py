@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stability
-from stability._errors import (
+from stability._core.errors import (
     _MAX_MESSAGE_CHARS,
     _MAX_MESSAGES,
     _SUMMARY_SCAN,
@@ -18,8 +18,7 @@ from stability._errors import (
     _summarise_text,
     error_from_response,
 )
-
-from ._script import fast, wrong
+from tests.core._script import fast, wrong
 
 
 def body(**fields: object) -> bytes:

@@ -14,11 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stability
-from stability._flow import Answer, Failure, Request, call_flow
-from stability._limits import KEPT_ERROR_BODY, MAX_JSON_BODY
-from stability._retry import RetryPolicy
-
-from ._script import (
+from stability._core.flow import Answer, Failure, Request, call_flow
+from stability._core.limits import KEPT_ERROR_BODY, MAX_JSON_BODY
+from stability._core.retry import RetryPolicy
+from tests.core._script import (
     CONNECT,
     CONNECT_TIMEOUT,
     OK,

@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stability._limits import RATE_LIMIT_LOCKOUT_SECONDS
-from stability._retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after, rate_limit_wait, retry_delay
-
-from ._script import fast, wrong
+from stability._core.limits import RATE_LIMIT_LOCKOUT_SECONDS
+from stability._core.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after, rate_limit_wait, retry_delay
+from tests.core._script import fast, wrong
 
 POLICY = RetryPolicy()
 NOW = 1_445_412_480.0  # Wed, 21 Oct 2015 07:28:00 GMT
@@ -136,7 +135,7 @@ def test_a_very_late_attempt_still_waits_max_delay() -> None:
 
 
 def test_without_rand_the_jitter_is_random(monkeypatch: pytest.MonkeyPatch) -> None:
-    from stability import _retry
+    from stability._core import retry as _retry
 
     monkeypatch.setattr(_retry.random, "random", lambda: 0.5)
     assert retry_delay(POLICY, charged=False, attempt=1, status=503) == 0.375

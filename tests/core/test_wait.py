@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stability
-from stability._flow import Answer, Failure, Operation, Request
-from stability._polling import (
+from stability._core.flow import Answer, Failure, Operation, Request
+from stability._core.polling import (
     DEFAULT_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     FIRST_CHECK,
@@ -28,9 +28,8 @@ from stability._polling import (
     wait_flow,
     wait_timeout,
 )
-from stability._retry import RetryPolicy
-
-from ._script import SENT, START, Script, Sent, error_answer, fast, wrong
+from stability._core.retry import RetryPolicy
+from tests.core._script import SENT, START, Script, Sent, error_answer, fast, wrong
 
 JOB = "j" * 64
 NO_RETRIES = RetryPolicy(max_retries=0)

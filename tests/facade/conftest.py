@@ -14,8 +14,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 import stability
 from stability.testing import FakeStability
-
-from ..raw_cases import png
+from tests.raw_cases import png
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ import pytest
 
 import stability
 from stability.testing import FakeStability, Fault
-
-from ..raw_cases import png
+from tests.raw_cases import png
 
 ONE_IMAGE = 1.0  # the fake's price per v1alpha image
 

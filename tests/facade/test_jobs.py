@@ -13,8 +13,7 @@ import pytest
 
 import stability
 from stability.testing import FakeStability, Fault
-
-from ..raw_cases import png
+from tests.raw_cases import png
 
 FAST = 0.05  # poll interval for tests
 

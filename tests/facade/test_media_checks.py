@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from stability._json import KEPT_DEPTH, loads
-from stability._media import MediaCheck, check_media
-
-from ..raw_cases import png
+from stability._core.bounded_json import KEPT_DEPTH, loads
+from stability._core.media import MediaCheck, check_media
+from tests.raw_cases import png
 
 JOB_ID = "c" * 64
 
@@ -138,7 +137,7 @@ def _chunked_accepts(data: bytes, kind: Any) -> bool:
 
 @pytest.mark.parametrize("fmt", MEDIA)
 def test_the_whole_body_path_agrees_with_the_chunked_check(fmt: str) -> None:
-    from stability._media import _is_whole
+    from stability._core.media import _is_whole
 
     kind, data = MEDIA[fmt]
     variants = [data[:cut] for cut in range(len(data))] + [data + b"\x00" * 3]

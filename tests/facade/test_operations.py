@@ -11,8 +11,7 @@ from PIL import Image
 
 import stability
 from stability.testing import FakeStability
-
-from ..raw_cases import png
+from tests.raw_cases import png
 
 
 def _decoded(result: stability.ImageResult) -> Image.Image:

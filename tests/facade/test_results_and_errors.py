@@ -19,11 +19,10 @@ import pytest
 
 import stability
 from stability import ImageResult, VideoResult
-from stability._errors import _summarise_text, error_from_response
-from stability._operations import _int
+from stability._core.errors import _summarise_text, error_from_response
+from stability._operations.common import _int
 from stability.testing import FakeStability
-
-from ..raw_cases import png
+from tests.raw_cases import png
 
 JOB_ID = "c" * 64
 

@@ -12,9 +12,8 @@ import pytest
 
 import stability
 from stability.testing import FakeStability
-
-from ..raw_cases import png
-from . import samples_snippet
+from tests.facade import samples_snippet
+from tests.raw_cases import png
 
 ROOT = Path(__file__).resolve().parents[2]
 # Third-party packages are skipped (their types are Any here), so the check is about the facade's signatures

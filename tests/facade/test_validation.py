@@ -10,8 +10,7 @@ import pytest
 
 import stability
 from stability.testing import FakeStability
-
-from ..raw_cases import png
+from tests.raw_cases import png
 
 OK = png(512, 512)
 SMALL = png(128, 128)
@@ -131,7 +130,7 @@ def _padded(data: bytes, size: int) -> bytes:
 
 
 def _claimed(width: int, height: int, size: int) -> bytes:
-    from ..reliability.test_bad_input import claimed_png
+    from tests.reliability.test_bad_input import claimed_png
 
     return _padded(claimed_png(width, height), size)
 

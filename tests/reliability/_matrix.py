@@ -28,12 +28,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import stability
-from stability._polling import MAX_FAILED_POLLS
-from stability._registry import REGISTRY
-from stability._retry import RETRYABLE_STATUSES
+from stability._core.polling import MAX_FAILED_POLLS
+from stability._core.retry import RETRYABLE_STATUSES
+from stability._operations.registry import REGISTRY
 from stability.testing import Fault
-
-from ..raw_cases import png
+from tests.raw_cases import png
 
 MAX_RETRIES = 2
 SLOW_TIMEOUT = 0.02  # the client timeout in the slow-answer rows; the fake answers after 1 s

@@ -15,10 +15,9 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 import stability
 from stability.testing import FakeStability
-
-from ..facade.conftest import Blocking
-from ._support import FIGURES, LogCapture, Sleeps, assert_no_key, quick_sleeps
-from .test_hostile_server import RawServer
+from tests.facade.conftest import Blocking
+from tests.reliability._support import FIGURES, LogCapture, Sleeps, assert_no_key, quick_sleeps
+from tests.reliability.test_hostile_server import RawServer
 
 REPORT_VARIABLE = "STABILITY_RELIABILITY_JSON"
 IN_PROCESS_URL = "http://localhost"  # loopback by name: the key may go over http, and the transport answers

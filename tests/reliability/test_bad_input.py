@@ -1,7 +1,7 @@
 """Property tests: the facade and the fake's own validation agree on every parameter of every generation method.
 
 Hypothesis draws each parameter from "absent", "valid" and "invalid" values of the documented limits
-(``stability._limits``, which the fake's ``_rules`` also read). For every draw:
+(``stability._core.limits``, which the fake's ``_rules`` also read). For every draw:
 
 - when the facade refuses, it raises ``ValidationError`` and sends nothing (the fake's log stays empty), and the
   same request sent raw, past the facade, is refused by the fake with 400;
@@ -28,11 +28,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import stability
-from stability import _limits as L
+from stability._core import limits as L
 from stability.testing import FakeStability
-
-from ..raw_cases import png
-from ._support import FIGURES
+from tests.raw_cases import png
+from tests.reliability._support import FIGURES
 
 EXAMPLES = 80
 SETTINGS = settings(

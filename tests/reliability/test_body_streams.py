@@ -14,9 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from stability._transport import BodyTooLarge, SyncDriver, aiter_body, iter_body
-
-from ._support import FIGURES
+from stability._drivers import BodyTooLarge, SyncDriver, aiter_body, iter_body
+from tests.reliability._support import FIGURES
 
 
 def _encoded_server(body: bytes, encoding: str, *, pause: float = 0.0) -> Callable[[bytes, socket.socket], None]:

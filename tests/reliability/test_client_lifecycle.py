@@ -23,8 +23,7 @@ import pytest
 
 import stability
 from stability.testing import FakeStability
-
-from ._support import FIGURES
+from tests.reliability._support import FIGURES
 
 JOB_ID = "c" * 64
 
@@ -139,7 +138,7 @@ def _running_job(fake: FakeStability, client: Any) -> Any:
 
 def fake_job(fake: FakeStability) -> str:
     with stability.Stability(fake.api_key, base_url=fake.base_url) as starter:
-        from ..raw_cases import png
+        from tests.raw_cases import png
 
         return str(starter.upscale("a cat", image=png(256, 256)).id)
 

@@ -20,9 +20,8 @@ import pytest
 
 import stability
 from stability.testing import FakeStability, Fault
-
-from ..raw_cases import png
-from ._matrix import (
+from tests.raw_cases import png
+from tests.reliability._matrix import (
     DEADLINE,
     MAX_RETRIES,
     PERSISTENT,
@@ -35,7 +34,7 @@ from ._matrix import (
     expect,
     short_deadline,
 )
-from ._support import FIGURES, assert_no_key, no_partial_files, object_texts, outcome_label, timed
+from tests.reliability._support import FIGURES, assert_no_key, no_partial_files, object_texts, outcome_label, timed
 
 EXISTING = b"the file that was there before"
 

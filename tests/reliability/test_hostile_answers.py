@@ -18,9 +18,8 @@ import pytest
 
 import stability
 from stability.testing import FakeStability, Fault
-
-from ..raw_cases import png
-from ._support import FIGURES
+from tests.raw_cases import png
+from tests.reliability._support import FIGURES
 
 PNG_512 = png(512, 512)
 JOB_ID = "d" * 64

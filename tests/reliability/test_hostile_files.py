@@ -21,12 +21,11 @@ from typing import Any
 import pytest
 
 import stability
-import stability._files
+import stability._files.inputs
 from stability.testing import FakeStability, Fault
-
-from ..raw_cases import png
-from ._support import FIGURES
-from .test_bad_input import claimed_png
+from tests.raw_cases import png
+from tests.reliability._support import FIGURES
+from tests.reliability.test_bad_input import claimed_png
 
 
 def _write(data: bytes, name: str = "input.png") -> Callable[[Path, Any], Path]:
@@ -58,7 +57,7 @@ def _unreadable(tmp_path: Path, monkeypatch: Any) -> Path:
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(stability._files, "open", guarded, raising=False)
+    monkeypatch.setattr(stability._files.inputs, "open", guarded, raising=False)
     return path
 
 

@@ -21,9 +21,8 @@ import stability
 from stability.testing import FakeStability
 from stability_api import AuthenticatedClient
 from stability_api.api.v1alpha import get_balance
-
-from ..raw_cases import png
-from ._support import FIGURES, assert_no_key, no_partial_files, object_texts
+from tests.raw_cases import png
+from tests.reliability._support import FIGURES, assert_no_key, no_partial_files, object_texts
 
 JOB_ID = "b" * 64
 KEY = "sk-hostile-server-test-key-0123456789"

@@ -19,9 +19,8 @@ import pytest
 
 import stability
 from stability.testing import FakeStability, Fault
-
-from ..raw_cases import png
-from ._support import FIGURES, assert_no_key, no_partial_files, object_texts
+from tests.raw_cases import png
+from tests.reliability._support import FIGURES, assert_no_key, no_partial_files, object_texts
 
 PERSISTENT = 10_000
 RESULT_OP = {"upscale": "get_upscale_result", "image_to_video": "get_image_to_video_result"}
@@ -160,7 +159,7 @@ def test_the_deadline_error_names_and_chains_a_download_that_always_breaks(
 
 def test_a_wait_without_timeout_ends_at_the_documented_default(clients: Any, fake: FakeStability, mode: str) -> None:
     # Issue 13 item 14: an endless 202 with no timeout (the default, also the CLI's) polled for ever.
-    from stability._polling import DEFAULT_WAIT_TIMEOUT
+    from stability._core.polling import DEFAULT_WAIT_TIMEOUT
 
     fake.job_duration = 2 * 3600.0  # longer than the default deadline
     client = clients()
@@ -180,7 +179,7 @@ def test_a_wait_without_timeout_ends_at_the_documented_default(clients: Any, fak
 def test_save_without_timeout_ends_at_the_default_too(
     clients: Any, fake: FakeStability, mode: str, tmp_path: Path
 ) -> None:
-    from stability._polling import DEFAULT_WAIT_TIMEOUT
+    from stability._core.polling import DEFAULT_WAIT_TIMEOUT
 
     fake.job_duration = 2 * 3600.0
     client = clients()

@@ -24,8 +24,7 @@ import pytest
 
 import stability
 from stability.testing import FakeStability
-
-from ._support import FIGURES, assert_no_key, object_texts
+from tests.reliability._support import FIGURES, assert_no_key, object_texts
 
 TASKS, THREADS = 50, 8
 ASYNC_CALLS, SYNC_CALLS = 1000, 1000  # 20 per task, 125 per thread

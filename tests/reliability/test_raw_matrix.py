@@ -21,10 +21,9 @@ import pytest
 from stability.testing import FakeStability, Fault
 from stability_api import AuthenticatedClient
 from stability_api.types import Response
-
-from ..raw_cases import CASES, RawCase, png
-from ._matrix import FAULTS, SLOW_TIMEOUT, FaultCase
-from ._support import FIGURES, assert_no_key, object_texts, timed
+from tests.raw_cases import CASES, RawCase, png
+from tests.reliability._matrix import FAULTS, SLOW_TIMEOUT, FaultCase
+from tests.reliability._support import FIGURES, assert_no_key, object_texts, timed
 
 RAW_CELLS = [
     pytest.param(case, fault, id=f"{case.operation}-{fault}")

@@ -22,14 +22,13 @@ import httpx
 import pytest
 
 import stability
-
-from ._support import FIGURES, assert_no_key, object_texts
+from tests.reliability._support import FIGURES, assert_no_key, object_texts
 
 KEY = "sk-deadline-test-key-0123456789abcdef"
 TIMEOUT = 3.0
 SLACK = 0.6  # scheduling on a loaded 2-core machine; the bug overshoots by minutes
 BALANCE = b'{"credits": 12.5}'
-# The documented bounds (stability._limits), spelled out so that these tests run against any version.
+# The documented bounds (stability._core.limits), spelled out so that these tests run against any version.
 MAX_JSON_BODY = 4 << 20
 MAX_ERROR_BODY = 1 << 20
 KEPT_ERROR_BODY = 64 << 10
@@ -120,7 +119,7 @@ def test_a_retry_that_would_end_past_the_deadline_is_not_waited_for(raw_server: 
 
 
 def test_the_bounds_are_the_documented_constants() -> None:
-    from stability import _limits
+    from stability._core import limits as _limits
 
     assert (_limits.MAX_JSON_BODY, _limits.MAX_ERROR_BODY, _limits.KEPT_ERROR_BODY) == (
         MAX_JSON_BODY,

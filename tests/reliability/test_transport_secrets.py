@@ -24,9 +24,8 @@ import pytest
 import stability
 from stability.testing import FakeStability, Fault
 from stability_api.api.v1alpha import get_balance
-
-from ._support import FIGURES, assert_no_key
-from .test_hostile_server import RawServer
+from tests.reliability._support import FIGURES, assert_no_key
+from tests.reliability.test_hostile_server import RawServer
 
 KEY = "sk-secret-transport-test-key-0123456789"
 

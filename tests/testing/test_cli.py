@@ -18,8 +18,7 @@ import httpx
 import pytest
 
 from stability.testing import run_fake_server
-
-from ._helpers import decode, image_bytes, mp4_size
+from tests.testing._helpers import decode, image_bytes, mp4_size
 
 
 @contextmanager

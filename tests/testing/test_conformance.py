@@ -19,9 +19,8 @@ from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
 from stability.testing import FakeStability, Fault
-
-from . import test_validation as cases
-from ._helpers import (
+from tests.testing import test_validation as cases
+from tests.testing._helpers import (
     INPAINT,
     PROMPTS,
     UPSCALE,

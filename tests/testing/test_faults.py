@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from stability.testing import FakeStability, Fault
-
-from ._helpers import (
+from tests.testing._helpers import (
     PROMPTS,
     TRANSPORTS,
     UPSCALE_RESULT,

@@ -9,8 +9,7 @@ import pytest
 from PIL import Image
 
 from stability.testing import _media as media
-
-from ._helpers import box_tree, boxes, image_bytes, mp4_size
+from tests.testing._helpers import box_tree, boxes, image_bytes, mp4_size
 
 
 @pytest.mark.parametrize("fmt", ["png", "jpeg", "webp"])

@@ -8,10 +8,9 @@ import json
 import httpx
 import pytest
 
-from stability import _limits as L
+from stability._core import limits as L
 from stability.testing import FakeStability
-
-from ._helpers import (
+from tests.testing._helpers import (
     INPAINT,
     PROMPTS,
     UPSCALE_RESULT,

@@ -14,8 +14,7 @@ from PIL import Image
 from stability.testing import FakeStability
 from stability.testing._cli import build_parser
 from stability.testing._media import pad_png
-
-from ._helpers import decode
+from tests.testing._helpers import decode
 
 
 def _small_png() -> bytes:

@@ -23,7 +23,7 @@ def test_all_is_exact_and_sorted() -> None:
 def test_operations_are_the_generated_module_names() -> None:
     import importlib
 
-    from stability._registry import BY_FAKE_NAME, REGISTRY
+    from stability._operations.registry import BY_FAKE_NAME, REGISTRY
 
     for operation in stability.testing.OPERATIONS:
         module = BY_FAKE_NAME[operation].module

@@ -5,10 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from stability import _limits as L
+from stability._core import limits as L
 from stability.testing import FakeStability, Fault
-
-from ._helpers import PROMPTS, V1_T2I, VIDEO_RESULT, http_client
+from tests.testing._helpers import PROMPTS, V1_T2I, VIDEO_RESULT, http_client
 
 # Stability's own 429 example (every v2beta operation of the document served at /v2alpha/openapi, Jan 2025).
 DOCUMENTED_429 = {

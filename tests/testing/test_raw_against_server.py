@@ -25,8 +25,7 @@ from stability_api.models import (
     UpscaleRequest,
 )
 from stability_api.types import File, Response
-
-from ..raw_cases import CASE_IDS, CASES, RawCase, _prompts, image_file
+from tests.raw_cases import CASE_IDS, CASES, RawCase, _prompts, image_file
 
 MODES = ["sync", "async"]
 RESULT_OF = {"get_image_to_video_result": "image_to_video", "get_upscale_result": "upscale"}

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 import stability
-from stability._registry import REGISTRY
+from stability._operations.registry import REGISTRY
 from stability.testing import OPERATIONS, FakeStability, Fault
-
-from ._helpers import image_bytes
+from tests.testing._helpers import image_bytes
 
 
 def _client(fake: FakeStability) -> stability.Stability:

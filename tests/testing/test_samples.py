@@ -16,8 +16,7 @@ import pytest
 import requests
 
 from stability.testing import FakeStability
-
-from ._helpers import decode, image_bytes, mp4_size
+from tests.testing._helpers import decode, image_bytes, mp4_size
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from stability.testing import FakeStability, Fault
-
-from ._helpers import INPAINT, VIDEO, VIDEO_RESULT, auth, boxes, image_bytes, mp4_size
+from tests.testing._helpers import INPAINT, VIDEO, VIDEO_RESULT, auth, boxes, image_bytes, mp4_size
 
 
 def _padded_png(width: int, height: int, padding: int) -> bytes:

@@ -33,10 +33,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from ._errors import APIConnectionError, JobTimeoutError, RateLimitError, ServerError, ValidationError
-from ._flow import Flow, Operation, Sleep, call_flow
-from ._limits import RESULT_RETENTION_SECONDS, UPSCALE_MIN_POLL_SECONDS
-from ._retry import RetryPolicy, rate_limit_wait
+from .errors import APIConnectionError, JobTimeoutError, RateLimitError, ServerError, ValidationError
+from .flow import Flow, Operation, Sleep, call_flow
+from .limits import RESULT_RETENTION_SECONDS, UPSCALE_MIN_POLL_SECONDS
+from .retry import RetryPolicy, rate_limit_wait
 
 T = TypeVar("T")
 

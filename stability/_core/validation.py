@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from . import _limits as L
-from ._errors import ValidationError
-from ._files import ImageSource, shown
+from .._files.inputs import ImageSource, image_source
+from .._files.sniffing import shown
+from . import limits as L
+from .errors import ValidationError
 
 Prompt = str | Sequence[str | tuple[str, float]]
 """A prompt: text, or a list of texts and ``(text, weight)`` pairs; a negative weight steers away."""
@@ -144,3 +146,90 @@ def pixel_bounds(source: ImageSource, bounds: L.Bounds) -> None:
 def v2_prompts(prompt: Any, negative_prompt: Any) -> None:
     text("prompt", prompt, L.V2_PROMPT_MAX_CHARS, required=True)
     text("negative_prompt", negative_prompt, L.V2_PROMPT_MAX_CHARS, required=False)
+
+
+# ------------------------------------------------------------------------------------------------ rules
+# What an operation's entry says about each argument (``_operations.entry.Param``): checked here before a
+# request is built, and described in the CLI's help from the same value.
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number in a documented range (an integer when ``integer``)."""
+
+    bounds: L.Bounds
+    integer: bool = False
+
+    def check(self, field: str, value: Any) -> None:
+        number(field, value, self.bounds, integer=self.integer)
+
+    def describe(self) -> str:
+        return self.bounds.describe()
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One of a closed set of strings."""
+
+    values: tuple[str, ...]
+
+    def check(self, field: str, value: Any) -> None:
+        choice(field, value, self.values)
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A string of at most ``max_chars`` characters (not blank when ``required``)."""
+
+    max_chars: int
+    required: bool = False
+
+    def check(self, field: str, value: Any) -> None:
+        text(field, value, self.max_chars, required=self.required)
+
+    def describe(self) -> str:
+        return f"at most {self.max_chars:,} characters"
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image input (a path, bytes, a binary file or a PIL image) in one of ``formats``; the operation checks
+    its size, which each one bounds differently."""
+
+    formats: tuple[str, ...]
+    required: bool = True
+
+    def check(self, field: str, value: Any) -> None:
+        if value is None and self.required:
+            raise ValidationError(field, None, "is required")
+
+    def source(self, field: str, value: Any) -> ImageSource | None:
+        """The sniffed input, its format checked (None when it is optional and not given)."""
+        if value is None:
+            self.check(field, value)
+            return None
+        source = image_source(value, field=field)
+        input_format(source, self.formats)
+        return source
+
+    def describe(self) -> str:
+        return ", ".join(f.upper() for f in self.formats)
+
+
+@dataclass(frozen=True, slots=True)
+class Prompts:
+    """v1alpha's prompt: text, or a list of texts and ``(text, weight)`` pairs (see ``v1_prompts``)."""
+
+    max_chars: int
+
+    def check(self, field: str, value: Any) -> None:
+        pass  # v1_prompts checks it, with negative_prompt, when it builds text_prompts
+
+    def describe(self) -> str:
+        return f"at most {self.max_chars:,} characters"
+
+
+Rule = Number | Choice | Text | Image | Prompts

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from . import _limits as L
-from ._cli_parser import ExitCode, build_parser
-from ._errors import (
+from .._core import limits as L
+from .._core.errors import (
     APIConnectionError,
     APIError,
     AuthenticationError,
@@ -40,11 +39,12 @@ from ._errors import (
     UnprocessableEntityError,
     ValidationError,
 )
+from .parser import ExitCode, build_parser
 
 if TYPE_CHECKING:
-    from ._progress import JobProgress
-    from ._results import ImageResult, VideoResult
-    from ._sync_client import Job, Stability
+    from .._results import ImageResult, VideoResult
+    from .._sync_client import Job, Stability
+    from .progress import JobProgress
 
 
 NO_KEY = (
@@ -139,7 +139,7 @@ def default_path(stem: str, fmt: str, *, force: bool) -> Path:
 
 def _check_outputs(paths: Sequence[Path], *, force: bool) -> None:
     """Refuse outputs that exist (without ``--force``) or cannot be written."""
-    from ._files import check_destination
+    from .._files.outputs import check_destination
 
     for path in paths:
         try:
@@ -190,7 +190,7 @@ class Console:
 
     def job_progress(self, job: Job[Any]) -> JobProgress:
         """A job's live progress on stderr: drawn on a terminal, never in --json mode or a pipe."""
-        from ._progress import JobProgress
+        from .progress import JobProgress
 
         return JobProgress(self.err, job.kind, job.id, live=False if self.json else None)
 
@@ -238,8 +238,8 @@ def format_size(count: int) -> str:
 
 
 def _client(args: argparse.Namespace) -> Stability:
-    from ._config import KEY_VARIABLES
-    from ._sync_client import Stability
+    from .._core.config import KEY_VARIABLES
+    from .._sync_client import Stability
 
     if not any(os.environ.get(name) for name in KEY_VARIABLES):
         raise CommandError(NO_KEY, ExitCode.AUTH)
@@ -391,7 +391,7 @@ def _image_to_video(console: Console, args: argparse.Namespace) -> int:
 
 def _result(console: Console, args: argparse.Namespace) -> int:
     kind = args.kind.replace("-", "_")
-    from ._operations import check_job
+    from .._operations.common import check_job
 
     check_job(kind, args.job_id)
     allowed = ("mp4",) if kind == "image_to_video" else L.V2_OUTPUT_FORMATS
@@ -482,7 +482,7 @@ def _account(console: Console, args: argparse.Namespace) -> int:
 
 
 def _demo(console: Console, args: argparse.Namespace) -> int:
-    from ._demo import run_demo
+    from .demo import run_demo
 
     return run_demo(console, Path(args.output_dir), job_duration=args.job_duration)
 
@@ -507,7 +507,7 @@ COMMANDS: dict[str, Callable[[Console, argparse.Namespace], int]] = {
 
 def _fake_server(argv: Sequence[str]) -> int:
     try:
-        from .testing import run_fake_server
+        from ..testing import run_fake_server
     except ImportError as exc:
         _fail(f'the fake server needs the testing extra: pip install "stability-client[testing]" ({exc})')
     return run_fake_server(argv, prog="stability fake-server")
@@ -543,7 +543,7 @@ def _message(exc: BaseException, args: argparse.Namespace) -> str:
 
 def _redact(text: str) -> str:
     """Belt and braces: no error path prints the key, but a server could echo it back in a message."""
-    from ._config import KEY_VARIABLES
+    from .._core.config import KEY_VARIABLES
 
     for name in KEY_VARIABLES:
         key = os.environ.get(name, "").strip()

@@ -13,7 +13,7 @@ import time
 from types import TracebackType
 from typing import TextIO
 
-from ._polling import JobStatus
+from .._core.polling import JobStatus
 
 CLEAR_LINE = "\r\x1b[K"
 

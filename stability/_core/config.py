@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ._errors import ConfigurationError
-from ._retry import RetryPolicy
+from .errors import ConfigurationError
+from .retry import RetryPolicy
 
 DEFAULT_BASE_URL = "https://api.stability.ai"
 # Generations can take a minute or more on a busy day; connecting should not.

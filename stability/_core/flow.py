@@ -22,9 +22,9 @@ from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mappin
 from dataclasses import dataclass, field
 from typing import IO, Any, Generic, Protocol, TypeVar
 
-from ._errors import APIConnectionError, APITimeoutError, StabilityError, error_from_response
-from ._limits import KEPT_ERROR_BODY, MAX_JSON_BODY
-from ._retry import FailureKind, RetryPolicy, retry_delay
+from .errors import APIConnectionError, APITimeoutError, StabilityError, error_from_response
+from .limits import KEPT_ERROR_BODY, MAX_JSON_BODY
+from .retry import FailureKind, RetryPolicy, retry_delay
 
 T = TypeVar("T")
 logger = logging.getLogger("stability")
@@ -166,7 +166,7 @@ def _parse(operation: Operation[T], answer: Answer, attempt: int) -> T:
     # JSON, base64, Unicode, missing fields, a number too large for an int, nesting too deep for the parser:
     # whatever a hostile answer makes a parser raise, the caller gets a typed error that keeps the body's start.
     except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError, RecursionError) as exc:
-        from ._errors import MalformedResponseError
+        from .errors import MalformedResponseError
 
         reason = str(exc)
         if len(reason) > 500:
@@ -181,7 +181,7 @@ def _parse(operation: Operation[T], answer: Answer, attempt: int) -> T:
 
 
 def _too_large(operation: Operation[Any], answer: Answer, attempt: int) -> StabilityError:
-    from ._errors import MalformedResponseError
+    from .errors import MalformedResponseError
 
     return MalformedResponseError._of(
         f"the {operation.name} answer is larger than the {operation.max_body} bytes the SDK reads into memory "

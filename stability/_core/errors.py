@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ._limits import KEPT_ERROR_BODY
+from .limits import KEPT_ERROR_BODY
 
 __all__ = [
     "APIConnectionError",
@@ -198,7 +198,7 @@ class RateLimitError(APIError):
     @property
     def retry_after(self) -> float | None:
         """Seconds to wait, from the ``Retry-After`` header, when the API sent one."""
-        from ._retry import parse_retry_after
+        from .retry import parse_retry_after
 
         return parse_retry_after(self.headers.get("retry-after"))
 
@@ -345,7 +345,7 @@ def error_from_response(
 
 
 def _parse_error_body(body: bytes) -> tuple[str | None, str | None, list[str]]:
-    from ._json import loads
+    from .bounded_json import loads
 
     try:
         data = loads(body)

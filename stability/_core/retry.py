@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-from ._limits import RATE_LIMIT_LOCKOUT_SECONDS
+from .limits import RATE_LIMIT_LOCKOUT_SECONDS
 
 FailureKind = Literal["connect", "sent"]
 """``connect``: the request never left (connect error, connect or pool timeout). ``sent``: it may have."""

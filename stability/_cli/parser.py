@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from . import _limits as L
-from ._polling import DEFAULT_INTERVAL, DEFAULT_WAIT_TIMEOUT
-from ._retry import DEFAULT_MAX_RETRIES
-from ._version import __version__
+from .._core import limits as L
+from .._core.polling import DEFAULT_INTERVAL, DEFAULT_WAIT_TIMEOUT
+from .._core.retry import DEFAULT_MAX_RETRIES
+from .._version import __version__
 
 
 class ExitCode(IntEnum):
@@ -223,7 +223,7 @@ def _v1(parser: argparse.ArgumentParser, model: str, *, engine: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import _operations as ops
+    from .._operations import common as ops
 
     parser = argparse.ArgumentParser(
         prog="stability",

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._cli import format_size
-from ._results import ImageResult
+from .._results import ImageResult
+from .main import format_size
 
 if TYPE_CHECKING:
-    from ._cli import Console
-    from ._results import VideoResult
-    from ._sync_client import Job
+    from .._results import VideoResult
+    from .._sync_client import Job
+    from .main import Console
 
 POLL_INTERVAL = 0.5
 
@@ -46,19 +46,19 @@ class Row:
 
 def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> int:
     """Start the fake, run every operation, write the outputs to ``folder``, print a table; returns 0."""
-    from ._cli import CommandError
-    from ._cli_parser import ExitCode
+    from .main import CommandError
+    from .parser import ExitCode
 
     try:
-        from .testing import FakeStability
-        from .testing._extra import require_testing_extra
+        from ..testing import FakeStability
+        from ..testing._extra import require_testing_extra
 
         # Before anything is printed or made: without the extra the fake could only answer 500s.
         require_testing_extra("the demo")
     except ImportError as exc:
         raise CommandError(str(exc), ExitCode.USAGE) from None
-    from ._cli import _check_writable
-    from ._sync_client import Stability
+    from .._sync_client import Stability
+    from .main import _check_writable
 
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ from types import MappingProxyType, ModuleType
 from typing import Any, Final
 from urllib.parse import unquote
 
-from . import _limits as L
+from .._core import limits as L
 
 Price = float | Mapping[str, float]
 """Credits per call, or per mode where the price depends on one (inpaint)."""

@@ -42,11 +42,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpcore
 import httpx
 
-from ._config import Options
-from ._errors import ConfigurationError
-from ._flow import Answer, BodyCutShort, Failure, Flow, Outcome, Send, Sleep
-from ._limits import MAX_ERROR_BODY, MAX_MEDIA_BODY
-from ._retry import FailureKind
+from ._core.config import Options
+from ._core.errors import ConfigurationError
+from ._core.flow import Answer, BodyCutShort, Failure, Flow, Outcome, Send, Sleep
+from ._core.limits import MAX_ERROR_BODY, MAX_MEDIA_BODY
+from ._core.retry import FailureKind
 
 if TYPE_CHECKING:
     from stability_api import AuthenticatedClient

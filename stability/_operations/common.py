@@ -14,12 +14,13 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from . import _limits as L
-from . import _validation as check
-from ._errors import GenerationFailedError, StabilityError, ValidationError
-from ._files import ImageSource, image_source, shown, sniff_image
-from ._flow import Answer, BodyCutShort, Operation, Request
-from ._results import Account, Engine, ImageResult, VideoResult
+from .._core import limits as L
+from .._core import validation as check
+from .._core.errors import GenerationFailedError, StabilityError, ValidationError
+from .._core.flow import Answer, BodyCutShort, Operation, Request
+from .._files.inputs import ImageSource, image_source
+from .._files.sniffing import shown, sniff_image
+from .._results import Account, Engine, ImageResult, VideoResult
 
 DEFAULT_ENGINE = "stable-diffusion-512-v2-1"
 DEFAULT_MASKING_ENGINE = "stable-inpainting-512-v2-0"
@@ -170,7 +171,7 @@ def _image(
     content_type: str | None = None,
     expected: Expected = UPSCALE_RESULT,
 ) -> ImageResult:
-    from ._media import check_media
+    from .._core.media import check_media
 
     check_media(data, "image", content_type)  # a whole image: a body cut short is not a result
     try:
@@ -205,7 +206,7 @@ def _b64(value: Any) -> bytes:
 
 
 def _json_object(answer: Answer) -> dict[str, Any]:
-    from ._json import loads
+    from .._core.bounded_json import loads
 
     data = loads(answer.content)
     if not isinstance(data, dict):
@@ -658,7 +659,7 @@ def image_to_video(
 
 
 def check_job(kind: Any, job_id: Any) -> None:
-    from ._polling import JOB_KINDS
+    from .._core.polling import JOB_KINDS
 
     check.choice("kind", kind, JOB_KINDS)
     if not isinstance(job_id, str) or len(job_id) != L.GENERATION_ID_LENGTH:
@@ -669,7 +670,7 @@ def check_job(kind: Any, job_id: Any) -> None:
 
 def parse_v2_video(answer: Answer) -> VideoResult:
     """v2alpha image-to-video result: MP4 bytes with headers, or JSON with base64; a whole MP4 either way."""
-    from ._media import check_media
+    from .._core.media import check_media
 
     headers = answer.headers
     if _is_json(headers):
@@ -698,7 +699,7 @@ class ResultDownload:
     """
 
     def __init__(self, kind: str, headers: Mapping[str, str], *, attempt: int = 1, path: Any = None) -> None:
-        from ._media import MediaCheck
+        from .._core.media import MediaCheck
 
         self._name = f"get_{kind}_result"
         self._headers = headers
@@ -716,7 +717,7 @@ class ResultDownload:
         except ValueError as exc:
             raise self.malformed(exc) from None
         if self._path is not None and self._check.format:
-            from ._results import check_suffix
+            from .._results import check_suffix
 
             path, self._path = self._path, None
             # As ImageResult.save: never a JPEG under a .png name (converting needs the whole image in memory).
@@ -731,7 +732,7 @@ class ResultDownload:
             raise DownloadCutShort(f"the body ended early: {exc}") from None
 
     def malformed(self, exc: Exception) -> StabilityError:
-        from ._errors import MalformedResponseError
+        from .._core.errors import MalformedResponseError
 
         return MalformedResponseError._of(
             f"the {self._name} answer could not be saved: {exc}", headers=self._headers, attempts=self._attempt
@@ -761,7 +762,7 @@ class ResultSink:
         self._download: ResultDownload | None = None
 
     def accepts(self, headers: Mapping[str, str]) -> bool:
-        from ._results import CONTENT_FILTERED
+        from .._results import CONTENT_FILTERED
 
         if self._filtered_in_memory and headers.get("finish-reason") == CONTENT_FILTERED:
             return False
@@ -771,18 +772,18 @@ class ResultSink:
         return True
 
     def consume(self, chunks: Iterator[bytes]) -> Any:
-        from ._files import atomic_write
+        from .._files.outputs import atomic_write
 
         return atomic_write(self._destination, self._checked(chunks), overwrite=self._overwrite)
 
     async def aconsume(self, chunks: AsyncIterator[bytes]) -> Any:
-        from ._files import atomic_write_async
+        from .._files.outputs import atomic_write_async
 
         return await atomic_write_async(self._destination, self._achecked(chunks), overwrite=self._overwrite)
 
     def _checked(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
         """``chunks``, each checked before it is written; the last check runs before the file is committed."""
-        from ._transport import BodyTooLarge
+        from .._drivers import BodyTooLarge
 
         download = self._download
         assert download is not None, "consume() before accepts()"
@@ -794,7 +795,7 @@ class ResultSink:
         download.finish()
 
     async def _achecked(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-        from ._transport import BodyTooLarge
+        from .._drivers import BodyTooLarge
 
         download = self._download
         assert download is not None, "aconsume() before accepts()"
@@ -809,7 +810,7 @@ class ResultSink:
 def job_result(kind: str, job_id: str, *, sink: ResultSink | None = None) -> Operation[Any]:
     """One poll of a job's result: ``Pending`` on 202, ``Done`` with the result on 200 (with ``sink``: what the
     sink saved, or the result in memory when the sink declined it)."""
-    from ._polling import Done, Pending
+    from .._core.polling import Done, Pending
 
     media: Callable[[Answer], Any] = parse_v2_image if kind == "upscale" else parse_v2_video
 

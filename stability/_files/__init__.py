@@ -1,0 +1,1 @@
+"""Files: sniffing images (``sniffing``), reading inputs (``inputs``) and writing outputs atomically (``outputs``)."""

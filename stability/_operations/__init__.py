@@ -1,0 +1,1 @@
+"""The operations: the registry, and one module per API family."""

@@ -26,7 +26,9 @@ from ._core.retry import DEFAULT_MAX_RETRIES
 from ._core.validation import Prompt
 from ._drivers import CLOSED_MESSAGE, AsyncDriver, raw_client
 from ._files.outputs import check_destination
-from ._operations import common as ops
+from ._operations import jobs
+from ._operations.registry import REGISTRY, prepare
+from ._operations.v1alpha import DEFAULT_ENGINE, DEFAULT_MASKING_ENGINE
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult, check_suffix
 
 if TYPE_CHECKING:
@@ -155,15 +157,26 @@ class AsyncStability:
         options = self._options
         return await self._driver.run(call_flow(operation, options.retry, deadline=options.call_deadline()), options)
 
-    async def _images(
-        self, operation: Operation[list[ImageResult]], samples: int | None
-    ) -> ImageResult | list[ImageResult]:
-        images = await self._call(operation)
-        for image in images:
-            self._check_filtered(image)
-        # A list whenever ``samples`` is given, 1 included: what a type checker infers from the call (the
-        # overloads key on None vs int, never on the value) is what the call returns.
-        return images[0] if samples is None else images
+    async def _run(self, name: str, args: dict[str, Any]) -> _T:  # type: ignore[type-var, unused-ignore]
+        """Call the operation ``name`` with a method's arguments (its ``locals()``): every method's body.
+
+        It returns what the registry says the operation returns; ``_T`` is whatever the calling method declares
+        (its annotation is the one place the type is written; tests/facade check each one at run time).
+        """
+        args.pop("self", None)
+        result: Any = await self._call(prepare(name, args, organization=self._options.organization))
+        returns = REGISTRY[name].returns
+        if returns == "job":
+            return AsyncJob(self, name, result, started=time.monotonic())  # type: ignore[arg-type, return-value]
+        if returns == "image":
+            self._check_filtered(result)
+        elif returns == "images":
+            for image in result:
+                self._check_filtered(image)
+            # A list whenever ``samples`` is given, 1 included: what a type checker infers from the call (the
+            # overloads key on None vs int, never on the value) is what the call returns.
+            return result[0] if args.get("samples") is None else result  # type: ignore[no-any-return]
+        return result  # type: ignore[no-any-return]
 
     def _check_filtered(self, result: ImageResult | VideoResult) -> None:
         if self._options.raise_on_content_filtered and result.finish_reason == CONTENT_FILTERED:
@@ -179,7 +192,7 @@ class AsyncStability:
         prompt: Prompt,
         *,
         negative_prompt: str | None = None,
-        engine: str = ops.DEFAULT_ENGINE,
+        engine: str = DEFAULT_ENGINE,
         width: int | None = None,
         height: int | None = None,
         cfg_scale: float | None = None,
@@ -196,7 +209,7 @@ class AsyncStability:
         prompt: Prompt,
         *,
         negative_prompt: str | None = None,
-        engine: str = ops.DEFAULT_ENGINE,
+        engine: str = DEFAULT_ENGINE,
         width: int | None = None,
         height: int | None = None,
         cfg_scale: float | None = None,
@@ -212,7 +225,7 @@ class AsyncStability:
         prompt: Prompt,
         *,
         negative_prompt: str | None = None,
-        engine: str = ops.DEFAULT_ENGINE,
+        engine: str = DEFAULT_ENGINE,
         width: int | None = None,
         height: int | None = None,
         cfg_scale: float | None = None,
@@ -231,21 +244,7 @@ class AsyncStability:
         Without ``samples`` the call returns one ``ImageResult``; with ``samples=n`` it returns a list of
         ``n``, also for ``samples=1``, so the type depends only on whether ``samples`` is given.
         """
-        operation = ops.text_to_image(
-            prompt,
-            negative_prompt=negative_prompt,
-            engine=engine,
-            width=width,
-            height=height,
-            cfg_scale=cfg_scale,
-            steps=steps,
-            samples=samples,
-            seed=seed,
-            sampler=sampler,
-            clip_guidance_preset=clip_guidance_preset,
-            organization=self._options.organization,
-        )
-        return await self._images(operation, samples)
+        return await self._run("text_to_image", locals())
 
     @overload
     async def image_to_image(
@@ -254,7 +253,7 @@ class AsyncStability:
         *,
         image: object,
         negative_prompt: str | None = None,
-        engine: str = ops.DEFAULT_ENGINE,
+        engine: str = DEFAULT_ENGINE,
         step_schedule_start: float | None = None,
         step_schedule_end: float | None = None,
         cfg_scale: float | None = None,
@@ -272,7 +271,7 @@ class AsyncStability:
         *,
         image: object,
         negative_prompt: str | None = None,
-        engine: str = ops.DEFAULT_ENGINE,
+        engine: str = DEFAULT_ENGINE,
         step_schedule_start: float | None = None,
         step_schedule_end: float | None = None,
         cfg_scale: float | None = None,
@@ -289,7 +288,7 @@ class AsyncStability:
         *,
         image: object,
         negative_prompt: str | None = None,
-        engine: str = ops.DEFAULT_ENGINE,
+        engine: str = DEFAULT_ENGINE,
         step_schedule_start: float | None = None,
         step_schedule_end: float | None = None,
         cfg_scale: float | None = None,
@@ -305,22 +304,7 @@ class AsyncStability:
         ``step_schedule_start`` (0..1) is how far the image may change: 0 keeps it, 1 ignores it.
         Without ``samples``, one ``ImageResult``; with ``samples=n`` (1 included), a list of ``n``.
         """
-        operation = ops.image_to_image(
-            prompt,
-            image=image,
-            negative_prompt=negative_prompt,
-            engine=engine,
-            step_schedule_start=step_schedule_start,
-            step_schedule_end=step_schedule_end,
-            cfg_scale=cfg_scale,
-            steps=steps,
-            samples=samples,
-            seed=seed,
-            sampler=sampler,
-            clip_guidance_preset=clip_guidance_preset,
-            organization=self._options.organization,
-        )
-        return await self._images(operation, samples)
+        return await self._run("image_to_image", locals())
 
     @overload
     async def masked_image_to_image(
@@ -331,7 +315,7 @@ class AsyncStability:
         mask: object | None = None,
         mask_source: str | None = None,
         negative_prompt: str | None = None,
-        engine: str = ops.DEFAULT_MASKING_ENGINE,
+        engine: str = DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
         samples: None = None,
@@ -349,7 +333,7 @@ class AsyncStability:
         mask: object | None = None,
         mask_source: str | None = None,
         negative_prompt: str | None = None,
-        engine: str = ops.DEFAULT_MASKING_ENGINE,
+        engine: str = DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
         samples: int,
@@ -366,7 +350,7 @@ class AsyncStability:
         mask: object | None = None,
         mask_source: str | None = None,
         negative_prompt: str | None = None,
-        engine: str = ops.DEFAULT_MASKING_ENGINE,
+        engine: str = DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
         samples: int | None = None,
@@ -381,34 +365,19 @@ class AsyncStability:
         pixels of ``image`` are repainted (``INIT_IMAGE_ALPHA``).
         Without ``samples``, one ``ImageResult``; with ``samples=n`` (1 included), a list of ``n``.
         """
-        operation = ops.masked_image_to_image(
-            prompt,
-            image=image,
-            mask=mask,
-            mask_source=mask_source,
-            negative_prompt=negative_prompt,
-            engine=engine,
-            cfg_scale=cfg_scale,
-            steps=steps,
-            samples=samples,
-            seed=seed,
-            sampler=sampler,
-            clip_guidance_preset=clip_guidance_preset,
-            organization=self._options.organization,
-        )
-        return await self._images(operation, samples)
+        return await self._run("masked_image_to_image", locals())
 
     async def engines(self) -> list[Engine]:
         """The engines your key may use (v1alpha)."""
-        return await self._call(ops.list_engines(self._options.organization))
+        return await self._run("engines", {})
 
     async def account(self) -> Account:
         """The account that owns the key."""
-        return await self._call(ops.get_account())
+        return await self._run("account", {})
 
     async def balance(self) -> float:
         """Credits left (1 credit = 1 US cent)."""
-        return await self._call(ops.get_balance(self._options.organization))
+        return await self._run("balance", {})
 
     # ------------------------------------------------------------------------------------ v2alpha
 
@@ -431,19 +400,7 @@ class AsyncStability:
         transparent pixels. ``prompt`` may weight words as ``(word:0.8)``. The image needs 4,096 to
         9,437,184 pixels and sides of at least 64.
         """
-        operation = ops.inpaint(
-            prompt,
-            image=image,
-            mask=mask,
-            search_prompt=search_prompt,
-            mode=mode,
-            negative_prompt=negative_prompt,
-            seed=seed,
-            output_format=output_format,
-        )
-        result = await self._call(operation)
-        self._check_filtered(result)
-        return result
+        return await self._run("inpaint", locals())
 
     async def upscale(
         self,
@@ -460,15 +417,7 @@ class AsyncStability:
         ``await job.wait()`` gives the ``ImageResult``. The image needs 4,096 to 1,048,576 pixels and
         sides of at least 64; ``creativity`` is 0..0.35.
         """
-        operation = ops.upscale(
-            prompt,
-            image=image,
-            negative_prompt=negative_prompt,
-            seed=seed,
-            output_format=output_format,
-            creativity=creativity,
-        )
-        return AsyncJob(self, "upscale", await self._call(operation), started=time.monotonic())
+        return await self._run("upscale", locals())
 
     async def image_to_video(
         self,
@@ -483,8 +432,7 @@ class AsyncStability:
         The image must be a PNG or JPEG of exactly 1024x576, 576x1024 or 768x768 pixels. ``cfg_scale``
         0..10 (how closely the video keeps to the image), ``motion_bucket_id`` 1..255 (more motion).
         """
-        operation = ops.image_to_video(image=image, seed=seed, cfg_scale=cfg_scale, motion_bucket_id=motion_bucket_id)
-        return AsyncJob(self, "image_to_video", await self._call(operation), started=time.monotonic())
+        return await self._run("image_to_video", locals())
 
 
 class AsyncJob(Generic[_R]):
@@ -535,7 +483,7 @@ class AsyncJob(Generic[_R]):
             raise ValidationError("poll_interval", poll_interval, "must be a positive number of seconds, at most 86400")
         return float(interval)
 
-    def _flow(self, *, sink: ops.ResultSink | None, timeout: float, begin: float, poll_interval: float | None, backoff: float,
+    def _flow(self, *, sink: jobs.ResultSink | None, timeout: float, begin: float, poll_interval: float | None, backoff: float,
               on_progress: Callable[[JobStatus], Any] | None) -> Any:  # fmt: skip
         def progress(status: JobStatus) -> None:
             self.status = status
@@ -544,7 +492,7 @@ class AsyncJob(Generic[_R]):
 
         options = self._client._options
         return wait_flow(
-            ops.job_result(self.kind, self.id, sink=sink),
+            jobs.job_result(self.kind, self.id, sink=sink),
             job_id=self.id,
             kind=self.kind,
             policy=options.retry,
@@ -561,7 +509,7 @@ class AsyncJob(Generic[_R]):
     async def poll(self) -> bool:
         """Check once (no sleeping); True when the job is done and ``result`` is set."""
         if self._result is None:
-            outcome = await self._client._call(ops.job_result(self.kind, self.id))
+            outcome = await self._client._call(jobs.job_result(self.kind, self.id))
             if isinstance(outcome, Done):
                 self._result = outcome.result
         return self._result is not None
@@ -633,7 +581,7 @@ class AsyncJob(Generic[_R]):
             self._client._check_filtered(self._result)
             return self._result.save(destination, overwrite=overwrite)
         options = self._client._options
-        sink = ops.ResultSink(
+        sink = jobs.ResultSink(
             self.kind,
             destination,
             path=path,
@@ -671,5 +619,5 @@ class AsyncJobs:
     def get(self, kind: Literal["image_to_video"], job_id: str) -> AsyncJob[VideoResult]: ...
     def get(self, kind: JobKind, job_id: str) -> AsyncJob[Any]:
         """The job ``job_id`` of ``kind`` ("upscale" or "image_to_video"); poll it with the same API key."""
-        ops.check_job(kind, job_id)
+        jobs.check_job(kind, job_id)
         return AsyncJob(self._client, kind, job_id)

@@ -15,7 +15,7 @@ import stability
 from stability._core.flow import Answer, Failure, Outcome, Send, Sleep
 from stability._core.polling import wait_flow
 from stability._core.retry import RetryPolicy
-from stability._operations import common as ops
+from stability._operations import jobs as ops
 
 JOB_ID = "b" * 64
 VIDEO = {"content-type": "video/mp4"}

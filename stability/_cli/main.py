@@ -391,7 +391,7 @@ def _image_to_video(console: Console, args: argparse.Namespace) -> int:
 
 def _result(console: Console, args: argparse.Namespace) -> int:
     kind = args.kind.replace("-", "_")
-    from .._operations.common import check_job
+    from .._operations.jobs import check_job
 
     check_job(kind, args.job_id)
     allowed = ("mp4",) if kind == "image_to_video" else L.V2_OUTPUT_FORMATS

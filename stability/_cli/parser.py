@@ -223,7 +223,7 @@ def _v1(parser: argparse.ArgumentParser, model: str, *, engine: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .._operations import common as ops
+    from .._operations import v1alpha as ops
 
     parser = argparse.ArgumentParser(
         prog="stability",

@@ -203,13 +203,11 @@ class Image:
     required: bool = True
 
     def check(self, field: str, value: Any) -> None:
-        if value is None and self.required:
-            raise ValidationError(field, None, "is required")
+        pass  # ``source`` reads the file, once, when the operation is ready to
 
     def source(self, field: str, value: Any) -> ImageSource | None:
         """The sniffed input, its format checked (None when it is optional and not given)."""
-        if value is None:
-            self.check(field, value)
+        if value is None and not self.required:
             return None
         source = image_source(value, field=field)
         input_format(source, self.formats)
@@ -232,4 +230,23 @@ class Prompts:
         return f"at most {self.max_chars:,} characters"
 
 
-Rule = Number | Choice | Text | Image | Prompts
+@dataclass(frozen=True, slots=True)
+class PathSegment:
+    """An id that becomes a path segment (an engine): no separators, no query or fragment, nothing to escape."""
+
+    example: str
+
+    def check(self, field: str, value: Any) -> None:
+        if (
+            not isinstance(value, str)
+            or not value.strip()
+            or not (value.isascii() and value.isprintable())
+            or any(c in value for c in "/?#% ")
+        ):
+            raise ValidationError(field, shown(value), f"must be an engine id such as {self.example!r}")
+
+    def describe(self) -> str:
+        return ""
+
+
+Rule = Number | Choice | Text | Image | Prompts | PathSegment

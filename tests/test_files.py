@@ -643,7 +643,9 @@ def test_a_frame_header_beyond_the_scan_limit_is_refused(tmp_path: Path) -> None
 
 
 def test_importing_the_module_does_not_import_pillow() -> None:
-    code = "import sys, stability._files.inputs, stability._files.outputs; assert 'PIL' not in sys.modules, 'PIL imported'"
+    code = (
+        "import sys, stability._files.inputs, stability._files.outputs; assert 'PIL' not in sys.modules, 'PIL imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -167,12 +167,12 @@ Earlier:
   retries up to `max_retries` times (`stability/_async_client.py`).
 - A prompt holding a lone surrogate, an `organization` or API key a header cannot carry escaped as a raw
   `UnicodeEncodeError`; they are now `ValidationError` / `ConfigurationError` before sending
-  (`_validation.py`, `_config.py`). An engine id with `?`, `#`, `%` or spaces could rewrite the request URL; it
-  is refused (`_operations.py`).
+  (`_core/validation.py`, `_core/config.py`). An engine id with `?`, `#`, `%` or spaces could rewrite the request URL; it
+  is refused (`_core/validation.py`, `PathSegment`).
 - v1alpha input images with sides not multiples of 64, over 2048, or over 1 megapixel were uploaded and then
-  refused by the API; they are now refused locally (`_validation.py`).
+  refused by the API; they are now refused locally (`_core/validation.py`).
 - An inpaint mask had no size check: a mask claiming 100000x100000, or a 4 GiB file, was uploaded; masks larger
-  than the largest image inpaint takes are now refused (`_operations.py`).
+  than the largest image inpaint takes are now refused (`_operations/v2alpha.py`).
 """
 
 

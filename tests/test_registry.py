@@ -1,8 +1,9 @@
 """The registry of operations agrees with every other place that names an operation.
 
-`drift()` compares stability/_registry.py with the spec (openapi/stability.yaml), the generated api modules,
+`drift()` compares the registry (stability/_operations) with the spec (openapi/stability.yaml), the generated api modules,
 the fake's routes and handlers, the CLI's commands and both clients' public methods (job results through
-``jobs.get``), and each method's keyword arguments with the generated request model's fields. It returns one
+``jobs.get``), each method's keyword arguments with the generated request model's fields and with the
+entry's ``params``. It returns one
 message per mismatch, saying what is missing where; the last tests show that it does.
 """
 
@@ -174,6 +175,17 @@ def _arguments(entry: Entry, method: Callable[..., Any]) -> list[str]:
     for name in [*entry.renamed, *entry.folded, *entry.defaulted]:
         if name not in inspect.signature(method).parameters:
             problems.append(f"{where}: the registry names a difference for {name!r}, which the method lacks")
+    # Every argument has a Param (its rule is checked before sending, the CLI's flag is made from it) and every
+    # Param is an argument.
+    arguments = [name for name in inspect.signature(method).parameters if name != "self"]
+    problems += [
+        f"{where} argument {name!r} has no Param in the registry entry"
+        for name in arguments
+        if name not in entry.params
+    ]
+    problems += [
+        f"{where} has no argument for the entry's Param {name!r}" for name in entry.params if name not in arguments
+    ]
     return problems
 
 
@@ -269,6 +281,16 @@ def test_an_argument_that_drifts_from_the_model_is_reported() -> None:
         "Stability.text_to_image() has no argument for the model's field 'text_prompts' (missing from the method)"
         in problems
     )
+
+
+def test_an_argument_without_a_param_and_a_param_without_an_argument_are_reported() -> None:
+    params = {name: p for name, p in REGISTRY["upscale"].params.items() if name != "creativity"}
+    entry = dataclasses.replace(
+        REGISTRY["upscale"], params=MappingProxyType({**params, "strength": REGISTRY["upscale"].params["creativity"]})
+    )
+    problems = drift(MappingProxyType({**REGISTRY, "upscale": entry}), places())
+    assert "AsyncStability.upscale() argument 'creativity' has no Param in the registry entry" in problems
+    assert "Stability.upscale() has no argument for the entry's Param 'strength'" in problems
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))

@@ -46,7 +46,10 @@ def operation(
     ``text_prompts``, the chosen ``accept``); ``limit_request`` refuses a body over the API's 10 MiB before
     anything is sent.
     """
-    values = {entry.field(name): value for name, value in args.items() if value is not None}
+    values = {name: value for name, value in args.items() if value is not None}
+    for name, field in entry.renamed.items():
+        if name in values:
+            values[field] = values.pop(name)
     values.update(fields)
     for name in entry.files:  # the caller's path or bytes: what is sent is the checked upload, or nothing
         values.pop(name, None)
@@ -136,8 +139,10 @@ def _upload(source: ImageSource, opened: list[Any]) -> Any:
 
 def check_params(entry: Entry, args: Mapping[str, Any]) -> None:
     """Every argument against its documented rule (what one value can break; combinations are the entry's)."""
-    for name, param in entry.params.items():
-        param.rule.check(name, args.get(name))
+    for name, check_value, required in entry.checks:
+        value = args.get(name)
+        if value is not None or required:  # most arguments are left out
+            check_value(name, value)
 
 
 def image_input(entry: Entry, args: Mapping[str, Any], name: str) -> ImageSource | None:

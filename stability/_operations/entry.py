@@ -96,6 +96,18 @@ class Entry:
     """Keyword arguments the method makes optional although the model requires them (the SDK picks a value)."""
     max_body: int | None = None
     """Bytes of a success the SDK reads into memory, when more than a JSON answer's bound (images, videos)."""
+    checks: tuple[tuple[str, Callable[[str, Any], None], bool], ...] = field(init=False, repr=False, compare=False)
+    """Each argument's check, and whether it has anything to say when the argument is left out (None)."""
+
+    def __post_init__(self) -> None:
+        from .._core.validation import Text
+
+        # Worked out once: checking the arguments is on every call.
+        checks = tuple(
+            (name, param.rule.check, isinstance(param.rule, Text) and param.rule.required)
+            for name, param in self.params.items()
+        )
+        object.__setattr__(self, "checks", checks)
 
     @property
     def api(self) -> ModuleType:

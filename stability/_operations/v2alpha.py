@@ -98,7 +98,10 @@ def _inpaint(entry: Entry, args: dict[str, Any]) -> Operation[ImageResult]:
     check.pixel_bounds(source, L.INPAINT_PIXELS)
     mask_source = None
     if mode == "search":
-        check.text("search_prompt", search_prompt, L.V2_PROMPT_MAX_CHARS, required=True)
+        if search_prompt is None or not search_prompt.strip():  # its length and text are checked by its rule
+            raise ValidationError(
+                "search_prompt", search_prompt, "is required" if search_prompt is None else "must not be empty"
+            )
         if mask is not None:
             raise ValidationError("mask", "<image>", "is not used in search mode; pass search_prompt or mask, not both")
     else:

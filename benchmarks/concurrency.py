@@ -123,7 +123,7 @@ def _jobs_run(fake: FakeServer, wall: float, outcomes: list[int | BaseException]
         connections=stats["connections_opened"],
         polls_max=max(polls, default=0),
         polls_mean=sum(polls) / len(polls) if polls else 0.0,
-        server_polls=stats["counts"]["get_image_to_video_result"],
+        server_polls=stats["counts"]["image_to_video_result"],
     )
 
 

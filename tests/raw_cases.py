@@ -1,20 +1,26 @@
 """One raw generated call per operation, described as data so every backend (stub transport, fake server) runs them.
 
 A case knows how to call its generated module with valid arguments; tests pick the module's ``sync_detailed``
-or ``asyncio_detailed`` and the backend decides what the server answers.
+or ``asyncio_detailed`` and the backend decides what the server answers. There is a case for every registry
+entry: its module, method, what a success looks like (by what the operation returns) and its documented error
+statuses (from the spec) come from the entry; only the request bodies below are written by hand.
 """
 
 from __future__ import annotations
 
-import importlib
+import functools
 import io
 import struct
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import yaml
+
+from stability._operations.registry import REGISTRY, Entry
 from stability_api.models import (
     ImageToImageOptions,
     ImageToImageRequest,
@@ -48,28 +54,6 @@ def image_file(width: int = 512, height: int = 512, *, alpha: bool = False, name
     return File(payload=io.BytesIO(png(width, height, alpha=alpha)), file_name=name, mime_type="image/png")
 
 
-@dataclass(frozen=True)
-class RawCase:
-    """An operation and valid arguments for its generated functions."""
-
-    operation: str  # the operationId, snake_case, as the generated module is named
-    tag: str
-    method: str
-    kwargs: Callable[[], dict[str, Any]]
-    binary_success: str | None = None  # media type of a binary 200, if the operation has one
-    json_success: dict[str, Any] | None = None  # a JSON 200 body, if the operation has one
-    in_progress: bool = False  # whether the operation answers 202
-    error_statuses: tuple[int, ...] = field(default=(400,))
-
-    @property
-    def module(self) -> ModuleType:
-        return importlib.import_module(f"stability_api.api.{self.tag}.{self.operation}")
-
-    @property
-    def error_kind(self) -> str:
-        return "goa" if self.tag == "v1alpha" else "v2"
-
-
 def _prompts() -> list[TextPrompt]:
     return [TextPrompt(text="a lighthouse at dawn", weight=1.0), TextPrompt(text="fog", weight=-0.5)]
 
@@ -78,116 +62,126 @@ V1_ARTIFACTS = {"artifacts": [{"base64": "iVBORw0KGgo=", "seed": 1234, "finishRe
 V2_IMAGE = {"image": "iVBORw0KGgo=", "finish_reason": "SUCCESS", "seed": 343940597}
 V2_VIDEO = {"video": "AAAAIGZ0eXBpc29t", "finish_reason": "SUCCESS", "seed": 42}
 
-CASES: list[RawCase] = [
-    RawCase(
-        "text_to_image",
-        "v1alpha",
-        "POST",
-        lambda: {
-            "engine_id": "stable-diffusion-512-v2-1",
-            "body": TextToImageRequest(text_prompts=_prompts(), width=512, height=512, seed=7),
-            "accept": "image/png",
-        },
-        binary_success="image/png",
-        json_success=V1_ARTIFACTS,
-        error_statuses=(400, 401, 403, 404),
-    ),
-    RawCase(
-        "image_to_image",
-        "v1alpha",
-        "POST",
-        lambda: {
-            "engine_id": "stable-diffusion-512-v2-1",
-            "body": ImageToImageRequest(
-                init_image=image_file(),
-                options=ImageToImageOptions(text_prompts=_prompts(), step_schedule_start=0.6),
-            ),
-            "accept": "image/png",
-        },
-        binary_success="image/png",
-        json_success=V1_ARTIFACTS,
-        error_statuses=(400, 401, 403, 404),
-    ),
-    RawCase(
-        "masking",
-        "v1alpha",
-        "POST",
-        lambda: {
-            "engine_id": "stable-inpainting-512-v2-0",
-            "body": MaskingRequest(
-                init_image=image_file(alpha=True),
-                options=MaskingOptions(text_prompts=_prompts(), mask_source="INIT_IMAGE_ALPHA"),
-            ),
-            "accept": "image/png",
-        },
-        binary_success="image/png",
-        json_success=V1_ARTIFACTS,
-        error_statuses=(400, 401, 403, 404),
-    ),
-    RawCase(
-        "list_engines",
-        "v1alpha",
-        "GET",
-        dict,
-        json_success={"engines": [{"id": "e", "name": "E", "description": "d", "type": "PICTURE"}]},
-        error_statuses=(401,),
-    ),
-    RawCase(
-        "get_account",
-        "v1alpha",
-        "GET",
-        dict,
-        json_success={"id": "user-1", "email": "a@example.com", "organizations": []},
-        error_statuses=(401,),
-    ),
-    RawCase("get_balance", "v1alpha", "GET", dict, json_success={"credits": 12.5}, error_statuses=(401,)),
-    RawCase(
-        "image_to_video",
-        "v2alpha",
-        "POST",
-        lambda: {"body": ImageToVideoRequest(image=image_file(768, 768), seed=5, motion_bucket_id=127)},
-        json_success={"id": GENERATION_ID},
-        error_statuses=(400, 401, 500),
-    ),
-    RawCase(
-        "get_image_to_video_result",
-        "v2alpha",
-        "GET",
-        lambda: {"id": GENERATION_ID},
-        binary_success="video/mp4",
-        json_success=V2_VIDEO,
-        in_progress=True,
-        error_statuses=(400, 404, 500),
-    ),
-    RawCase(
-        "inpaint",
-        "v2alpha",
-        "POST",
-        lambda: {
-            "body": InpaintRequest(mode="search", search_prompt="glasses", image=image_file(), prompt="sunglasses")
-        },
-        binary_success="image/png",
-        json_success=V2_IMAGE,
-        error_statuses=(400, 403, 500),
-    ),
-    RawCase(
-        "upscale",
-        "v2alpha",
-        "POST",
-        lambda: {"body": UpscaleRequest(image=image_file(256, 256), prompt="a sharper lighthouse", creativity=0.3)},
-        json_success={"id": GENERATION_ID},
-        error_statuses=(400, 403, 500),
-    ),
-    RawCase(
-        "get_upscale_result",
-        "v2alpha",
-        "GET",
-        lambda: {"id": GENERATION_ID},
-        binary_success="image/png",
-        json_success=V2_IMAGE,
-        in_progress=True,
-        error_statuses=(400, 403, 404, 500),
-    ),
-]
+# A JSON success by what the operation returns (a job's result: by its media).
+JSON_SUCCESS: dict[str, dict[str, Any]] = {
+    "images": V1_ARTIFACTS,
+    "image": V2_IMAGE,
+    "video": V2_VIDEO,
+    "job": {"id": GENERATION_ID},
+    "engines": {"engines": [{"id": "e", "name": "E", "description": "d", "type": "PICTURE"}]},
+    "account": {"id": "user-1", "email": "a@example.com", "organizations": []},
+    "balance": {"credits": 12.5},
+}
+BINARY_SUCCESS = {"images": "image/png", "image": "image/png", "video": "video/mp4"}
+
+# Valid arguments of the operations that send a body (by the registry's name); the others take none, or the
+# id of a job.
+BODIES: dict[str, Callable[[], dict[str, Any]]] = {
+    "text_to_image": lambda: {
+        "engine_id": "stable-diffusion-512-v2-1",
+        "body": TextToImageRequest(text_prompts=_prompts(), width=512, height=512, seed=7),
+        "accept": "image/png",
+    },
+    "image_to_image": lambda: {
+        "engine_id": "stable-diffusion-512-v2-1",
+        "body": ImageToImageRequest(
+            init_image=image_file(),
+            options=ImageToImageOptions(text_prompts=_prompts(), step_schedule_start=0.6),
+        ),
+        "accept": "image/png",
+    },
+    "masked_image_to_image": lambda: {
+        "engine_id": "stable-inpainting-512-v2-0",
+        "body": MaskingRequest(
+            init_image=image_file(alpha=True),
+            options=MaskingOptions(text_prompts=_prompts(), mask_source="INIT_IMAGE_ALPHA"),
+        ),
+        "accept": "image/png",
+    },
+    "image_to_video": lambda: {"body": ImageToVideoRequest(image=image_file(768, 768), seed=5, motion_bucket_id=127)},
+    "inpaint": lambda: {
+        "body": InpaintRequest(mode="search", search_prompt="glasses", image=image_file(), prompt="sunglasses")
+    },
+    "upscale": lambda: {
+        "body": UpscaleRequest(image=image_file(256, 256), prompt="a sharper lighthouse", creativity=0.3)
+    },
+}
+
+
+@functools.cache
+def _documented_errors() -> dict[str, tuple[int, ...]]:
+    """operationId -> the error statuses the spec documents for it."""
+    spec = yaml.safe_load((Path(__file__).resolve().parent.parent / "openapi" / "stability.yaml").read_text())
+    return {
+        op["operationId"]: tuple(sorted(int(status) for status in op["responses"] if int(status) >= 400))
+        for item in spec["paths"].values()
+        for op in item.values()
+    }
+
+
+@dataclass(frozen=True)
+class RawCase:
+    """An operation (by the registry's name) and valid arguments for its generated functions."""
+
+    operation: str
+    kwargs: Callable[[], dict[str, Any]]
+
+    def __str__(self) -> str:
+        return self.operation
+
+    @property
+    def entry(self) -> Entry:
+        return REGISTRY[self.operation]
+
+    @property
+    def module(self) -> ModuleType:
+        return self.entry.api
+
+    @property
+    def tag(self) -> str:
+        return self.entry.path.split("/")[1]
+
+    @property
+    def method(self) -> str:
+        return self.entry.method
+
+    @property
+    def _returns(self) -> str:
+        return (self.entry.media or "image") if self.entry.returns == "result" else self.entry.returns
+
+    @property
+    def binary_success(self) -> str | None:
+        """The media type of a binary 200, if the operation has one."""
+        return BINARY_SUCCESS.get(self._returns)
+
+    @property
+    def json_success(self) -> dict[str, Any]:
+        """A JSON 200 body."""
+        return JSON_SUCCESS[self._returns]
+
+    @property
+    def in_progress(self) -> bool:
+        """Whether the operation answers 202 (a job's result)."""
+        return self.entry.finishes is not None
+
+    @property
+    def error_statuses(self) -> tuple[int, ...]:
+        return _documented_errors()[self.entry.operation_id]
+
+    @property
+    def error_kind(self) -> str:
+        return "goa" if self.tag == "v1alpha" else "v2"
+
+
+def _kwargs(entry: Entry) -> Callable[[], dict[str, Any]]:
+    if entry.model is not None:
+        assert entry.name in BODIES, f"tests/raw_cases.py: BODIES has no valid arguments for {entry.name}"
+        return BODIES[entry.name]
+    if entry.finishes is not None:
+        return lambda: {"id": GENERATION_ID}
+    return dict
+
+
+CASES: list[RawCase] = [RawCase(name, _kwargs(entry)) for name, entry in REGISTRY.items()]
 
 CASE_IDS = [case.operation for case in CASES]

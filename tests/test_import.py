@@ -32,13 +32,21 @@ def test_making_a_client_loads_no_generated_module() -> None:
 
 
 def test_a_call_loads_what_it_uses() -> None:
+    # The fake serves every operation, so it loads every generated module (its routes are the registry's): it
+    # runs in a process of its own.
     code = """
+        import json, subprocess, sys
         from stability import Stability
-        from stability.testing import FakeStability
 
-        fake = FakeStability()
-        with Stability(api_key=fake.api_key, transport=fake.transport()) as client:
-            client.text_to_image("a lighthouse")
+        argv = [sys.executable, "-m", "stability.testing", "--port", "0", "--json", "--no-rate-limit"]
+        fake = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+        try:
+            served = json.loads(fake.stdout.readline())
+            with Stability(api_key=served["api_key"], base_url=served["base_url"]) as client:
+                client.text_to_image("a lighthouse")
+        finally:
+            fake.terminate()
+            fake.wait()
     """
     loaded = _loaded_after(code)
     assert "stability_api.api.v1alpha.text_to_image" in loaded

@@ -194,8 +194,8 @@ def drift(registry: Mapping[str, Entry], found: Places) -> list[str]:
     entries = list(registry.values())
     problems = _compare("operationId", (e.operation_id for e in entries), "the spec", found.spec)
     problems += _compare("module", (e.module for e in entries), "the generated api modules", found.modules)
-    problems += _compare("fake operation", (e.fake for e in entries), "the fake's routes", found.fake_routes)
-    problems += _compare("fake operation", (e.fake for e in entries), "the fake's handlers", found.fake_handlers)
+    problems += _compare("fake operation", (e.name for e in entries), "the fake's routes", found.fake_routes)
+    problems += _compare("fake operation", (e.name for e in entries), "the fake's handlers", found.fake_handlers)
     problems += _compare("CLI command", (e.cli for e in entries if e.cli), "the CLI's commands", found.cli)
     starters = [e for e in entries if e.finishes is None]
     for client_name, client in found.clients.items():
@@ -209,8 +209,8 @@ def drift(registry: Mapping[str, Entry], found: Places) -> list[str]:
         endpoint = (entry.method, entry.path)
         if entry.operation_id in found.spec and found.spec[entry.operation_id] != endpoint:
             problems.append(f"{entry.name}: the spec has {found.spec[entry.operation_id]}, the registry {endpoint}")
-        if entry.fake in found.fake_routes and found.fake_routes[entry.fake] != endpoint:
-            problems.append(f"{entry.name}: the fake serves {found.fake_routes[entry.fake]}, not {endpoint}")
+        if entry.name in found.fake_routes and found.fake_routes[entry.name] != endpoint:
+            problems.append(f"{entry.name}: the fake serves {found.fake_routes[entry.name]}, not {endpoint}")
         if entry.starts_job and getattr(registry.get(entry.starts_job), "finishes", None) != entry.name:
             problems.append(f"{entry.name}: its result operation {entry.starts_job!r} does not say it finishes it")
         if set(entry.files) != _file_fields(entry):
@@ -240,7 +240,7 @@ def test_an_operation_missing_from_the_registry_is_reported_in_every_place() -> 
         "module 'stability_api.api.v1alpha.get_balance' is in the generated api modules but missing from the registry"
         in problems
     )
-    assert "fake operation 'get_balance' is in the fake's routes but missing from the registry" in problems
+    assert "fake operation 'balance' is in the fake's routes but missing from the registry" in problems
     assert "CLI command 'balance' is in the CLI's commands but missing from the registry" in problems
     assert "method 'balance' is in AsyncStability's methods but missing from the registry" in problems
     assert "method 'balance' is in Stability's methods but missing from the registry" in problems
@@ -307,7 +307,7 @@ def test_the_hand_written_test_cases_cover_every_operation() -> None:
     from tests.reliability._matrix import OPERATIONS as MATRIX
 
     modules = {entry.module for entry in REGISTRY.values()}
-    assert {f"stability_api.api.{case.tag}.{case.operation}" for case in CASES} == modules
-    assert {row.fake_op for row in MATRIX} == {entry.fake for entry in REGISTRY.values()}
+    assert {case.entry.module for case in CASES} == modules
+    assert {row.fake_op for row in MATRIX} == set(REGISTRY)
     charged = {entry.cli for entry in REGISTRY.values() if entry.charged}
     assert {args[0] for args, _ in CLI_CASES.values()} == charged

@@ -1,27 +1,41 @@
 """``stability demo``: every operation through the facade, against the embedded fake server on 127.0.0.1.
 
 It needs no key and no network: the fake (``stability.testing``) answers real PNG, JPEG, WEBP and MP4 files.
-The demo owns its output folder: it writes fixed file names there and replaces them on the next run.
+The demo owns its output folder: it writes fixed file names there (the command's name, the format's
+extension) and replaces them on the next run.
+
+What it runs comes from the registry: every operation with an ``example`` (the arguments to call it with) and
+a facade method, a job waited for and its result saved. An image argument is a ``DemoInput``: the first image
+the demo makes, or a mask of its size, so the account comes first, then what makes an image from nothing,
+then what needs one.
 """
 
 from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._operations.entry import DemoInput, Entry
 from .._results import ImageResult
-from .main import format_size
+from .console import EXTENSIONS, CommandError, Console, check_writable, format_size
+from .parser import ExitCode
 
 if TYPE_CHECKING:
     from .._results import VideoResult
-    from .._sync_client import Job
-    from .main import Console
+    from .._sync_client import Stability
 
 POLL_INTERVAL = 0.5
+
+_SUMMARIES: dict[str, Callable[[Any], str]] = {
+    "engines": lambda engines: f"{len(engines)} engines",
+    "account": lambda account: str(account.email),
+    "balance": lambda credits: f"{credits:g} credits",
+}
+"""The table's one line for what writes no file, by what the operation returns."""
 
 
 @dataclass(slots=True)
@@ -44,11 +58,26 @@ class Row:
         }
 
 
+def demo_entries(registry: Mapping[str, Entry] | None = None) -> list[Entry]:
+    """The operations the demo runs, in order: those with an example and a facade method, job results aside;
+    what reads the account first, then what makes an image from nothing, then what needs one."""
+    from .._operations.registry import REGISTRY
+    from .._sync_client import Stability
+
+    chosen = [
+        entry
+        for entry in (REGISTRY if registry is None else registry).values()
+        if entry.example is not None and entry.finishes is None and hasattr(Stability, entry.name)
+    ]
+    return sorted(chosen, key=lambda entry: (entry.returns not in _SUMMARIES, _needs_image(entry)))
+
+
+def _needs_image(entry: Entry) -> bool:
+    return any(isinstance(value, DemoInput) for value in (entry.example or {}).values())
+
+
 def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> int:
     """Start the fake, run every operation, write the outputs to ``folder``, print a table; returns 0."""
-    from .main import CommandError
-    from .parser import ExitCode
-
     try:
         from ..testing import FakeStability
         from ..testing._extra import require_testing_extra
@@ -58,23 +87,22 @@ def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> in
     except ImportError as exc:
         raise CommandError(str(exc), ExitCode.USAGE) from None
     from .._sync_client import Stability
-    from .main import _check_writable
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file of that name, a read-only parent: say so in one line
         raise CommandError(f"cannot create the output folder {folder}: {exc.strerror or exc}") from None
-    _check_writable(folder)
+    check_writable(folder)
     rows: list[Row] = []
     console.note(f"Starting the fake Stability API on 127.0.0.1 (outputs go to {folder}/)")
     started = time.monotonic()
     with FakeStability(job_duration=job_duration) as fake:
         console.note(f"Fake server at {fake.base_url}")
+        credits_before = fake.balance()
         with Stability(api_key=fake.api_key, base_url=fake.base_url) as client:
             _run_all(client, folder, rows, console)
-            credits_left = client.balance()
+        spent = credits_before - fake.balance()
     total = time.monotonic() - started
-    spent = 1000.0 - credits_left
     if console.json:
         console.result(
             "",
@@ -95,62 +123,45 @@ def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> in
     return ExitCode.OK
 
 
-def _run_all(client: Any, folder: Path, rows: list[Row], console: Console) -> None:
-    def step(operation: str, call: Callable[[], tuple[str, str, str, str]]) -> None:
+def _run_all(client: Stability, folder: Path, rows: list[Row], console: Console) -> None:
+    inputs: dict[DemoInput, bytes] = {}
+    for entry in demo_entries():
         begun = time.monotonic()
-        output, size, seed, finish = call()
-        rows.append(Row(operation, output, size, seed, finish, time.monotonic() - begun))
+        name = entry.cli or entry.name
+        arguments = {key: _input(inputs, value) for key, value in (entry.example or {}).items()}
+        result = getattr(client, entry.name)(**arguments)
+        if entry.returns == "job":
+            with console.job_progress(result) as progress:
+                result = result.wait(poll_interval=POLL_INTERVAL, on_progress=progress.update)
+        if entry.returns in _SUMMARIES:
+            cells = (_SUMMARIES[entry.returns](result), "-", "-", "-")
+        else:
+            outputs = result if isinstance(result, list) else [result]
+            cells = _save(folder, name, outputs)
+            first = outputs[0]
+            if DemoInput.IMAGE not in inputs and isinstance(first, ImageResult):
+                inputs[DemoInput.IMAGE] = first.data
+                inputs[DemoInput.MASK] = _mask(first.width, first.height)
+        rows.append(Row(name, *cells, time.monotonic() - begun))
 
-    def saved(name: str, media: ImageResult | VideoResult) -> tuple[str, str, str, str]:
-        path = media.save(folder / name, overwrite=True)
+
+def _input(inputs: Mapping[DemoInput, bytes], value: Any) -> Any:
+    if not isinstance(value, DemoInput):
+        return value
+    if value not in inputs:
+        raise CommandError(f"the demo has made no image yet for {value.name} ({value.value})", ExitCode.ERROR)
+    return inputs[value]
+
+
+def _save(folder: Path, name: str, outputs: list[ImageResult | VideoResult]) -> tuple[str, str, str, str]:
+    """Write the outputs as ``<command>.<ext>`` (several: ``<command>-1.<ext>``, ...); the first one's cells."""
+    cells: list[tuple[str, str, str, str]] = []
+    for index, media in enumerate(outputs, 1):
+        stem = name if len(outputs) == 1 else f"{name}-{index}"
+        path = media.save(folder / (stem + EXTENSIONS[media.format]), overwrite=True)
         dims = f" {media.width}x{media.height}" if isinstance(media, ImageResult) else ""
-        return path.name, f"{format_size(len(media.data))}{dims}", str(media.seed), media.finish_reason
-
-    def job(name: str, start: Callable[[], Job[Any]]) -> tuple[str, str, str, str]:
-        handle = start()
-        with console.job_progress(handle) as progress:
-            media = handle.wait(poll_interval=POLL_INTERVAL, on_progress=progress.update)
-        return saved(name, media)
-
-    step("engines", lambda: (f"{len(client.engines())} engines", "-", "-", "-"))
-    step("account", lambda: (client.account().email, "-", "-", "-"))
-    step("balance", lambda: (f"{client.balance():g} credits", "-", "-", "-"))
-
-    first: list[ImageResult] = []
-
-    def text_to_image() -> tuple[str, str, str, str]:
-        # 768x768: a size image-to-video accepts, so this output feeds every later step.
-        first.append(client.text_to_image("a lighthouse at dawn, oil painting", width=768, height=768, seed=42))
-        return saved("text-to-image.png", first[0])
-
-    step("text-to-image", text_to_image)
-    photo = first[0].data
-    mask = _mask(first[0].width, first[0].height)
-    step(
-        "image-to-image",
-        lambda: saved(
-            "image-to-image.png",
-            client.image_to_image("as a watercolour", image=photo, step_schedule_start=0.6, seed=7),
-        ),
-    )
-    step(
-        "masking",
-        lambda: saved("masking.png", client.masked_image_to_image("a red door", image=photo, mask=mask, seed=8)),
-    )
-    step(
-        "inpaint",
-        lambda: saved(
-            "inpaint.jpg", client.inpaint("a clear blue sky", image=photo, mask=mask, output_format="jpeg", seed=9)
-        ),
-    )
-    step(
-        "upscale",
-        lambda: job(
-            "upscale.webp",
-            lambda: client.upscale("a sharper lighthouse", image=photo, output_format="webp", seed=10),
-        ),
-    )
-    step("image-to-video", lambda: job("image-to-video.mp4", lambda: client.image_to_video(photo, seed=11)))
+        cells.append((path.name, f"{format_size(len(media.data))}{dims}", str(media.seed), media.finish_reason))
+    return cells[0]
 
 
 def _mask(width: int, height: int) -> bytes:

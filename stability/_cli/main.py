@@ -3,8 +3,9 @@
 Each subcommand turns its options into one call of the sync facade, writes the outputs atomically and prints
 one summary (or, with ``--json``, one JSON object on stdout). Every failure is one line on stderr and an exit
 code from ``ExitCode``; a traceback only with ``--debug``. Range and format checks are the facade's (so the
-command and the library refuse the same things); ``--help`` takes its defaults from the generated models and
-its limits from ``_limits``, so both say what the spec says.
+command and the library refuse the same things). The subcommands come from the registry (``parser.commands``):
+one runner per kind of result (``Entry.returns``) collects the entry's arguments from the options of the same
+names and calls the facade method of the entry's name, so nothing here names an operation or an argument.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from .._core import limits as L
 from .._core.errors import (
     APIConnectionError,
     APIError,
@@ -39,13 +37,14 @@ from .._core.errors import (
     UnprocessableEntityError,
     ValidationError,
 )
-from .parser import ExitCode, build_parser
+from .._core.validation import Image
+from .._operations.registry import REGISTRY, Entry
+from .console import EXTENSIONS, CommandError, Console, check_writable, command_name, format_size
+from .parser import COUNT, OUTPUT_FORMAT, Command, ExitCode, build_parser, commands, flag, output_formats
 
 if TYPE_CHECKING:
-    from .._results import ImageResult, VideoResult
+    from .._results import Account, Engine, ImageResult, VideoResult
     from .._sync_client import Job, Stability
-    from .progress import JobProgress
-
 
 NO_KEY = (
     "no API key: set the STABILITY_API_KEY environment variable (export STABILITY_API_KEY=sk-...); "
@@ -53,15 +52,6 @@ NO_KEY = (
 )
 
 _SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp", ".mp4": "mp4"}
-_EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp", "mp4": ".mp4"}
-
-
-class CommandError(Exception):
-    """A problem the command itself finds (an output that exists, a clash of options), with its exit code."""
-
-    def __init__(self, message: str, code: ExitCode = ExitCode.USAGE) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 # Subclasses before their parents: the first match wins.
@@ -117,11 +107,11 @@ def planned_outputs(args: argparse.Namespace, fmt: str, count: int = 1) -> list[
     the job id) and only their directory, the current one, can be checked first."""
     if not args.output:
         if not getattr(args, "no_wait", False):
-            _check_writable(None)
+            check_writable(None)
         return None
     path = Path(args.output)
     if not path.suffix:
-        path = path.with_name(path.name + _EXTENSIONS[fmt])
+        path = path.with_name(path.name + EXTENSIONS[fmt])
     paths = [path] if count == 1 else [path.with_name(f"{path.stem}-{i}{path.suffix}") for i in range(1, count + 1)]
     _check_outputs(paths, force=args.force)
     return paths
@@ -129,10 +119,10 @@ def planned_outputs(args: argparse.Namespace, fmt: str, count: int = 1) -> list[
 
 def default_path(stem: str, fmt: str, *, force: bool) -> Path:
     """``<stem>.<ext>`` in the current directory; without ``--force`` a free ``<stem>-2.<ext>``... instead."""
-    path = Path(stem + _EXTENSIONS[fmt])
+    path = Path(stem + EXTENSIONS[fmt])
     number = 2
     while not force and os.path.lexists(path):
-        path = Path(f"{stem}-{number}{_EXTENSIONS[fmt]}")
+        path = Path(f"{stem}-{number}{EXTENSIONS[fmt]}")
         number += 1
     return path
 
@@ -151,54 +141,10 @@ def _check_outputs(paths: Sequence[Path], *, force: bool) -> None:
         except OSError as exc:
             raise CommandError(f"-o {path}: {exc.strerror or exc}") from None
     for directory in dict.fromkeys(path.parent for path in paths):
-        _check_writable(directory)
-
-
-def _check_writable(directory: Path | None) -> None:
-    """Create and remove a file in ``directory`` (None: the current one), where the outputs will be written.
-
-    Only a write tells: permission bits say nothing to root, a read-only file system or a removed working
-    directory fail whatever they say, and after the call the money is spent.
-    """
-    shown = "the current directory" if directory is None else str(directory)
-    try:
-        handle, name = tempfile.mkstemp(prefix=".stability-write-check-", dir=directory or os.curdir)
-    except OSError as exc:
-        hint = "; pass -o PATH to write elsewhere" if directory is None else ""
-        raise CommandError(f"cannot write in {shown}: {exc.strerror or exc}{hint}") from None
-    os.close(handle)
-    os.unlink(name)
+        check_writable(directory)
 
 
 # ----------------------------------------------------------------------------------------- printing
-
-
-@dataclass(slots=True)
-class Console:
-    """Where the command writes: results on stdout, progress and errors on stderr."""
-
-    json: bool
-    out: TextIO
-    err: TextIO
-
-    def result(self, human: str, data: dict[str, Any]) -> None:
-        if self.json:
-            self.out.write(json.dumps(data, sort_keys=True) + "\n")
-        else:
-            self.out.write(human + "\n")
-        self.out.flush()
-
-    def job_progress(self, job: Job[Any]) -> JobProgress:
-        """A job's live progress on stderr: drawn on a terminal, never in --json mode or a pipe."""
-        from .progress import JobProgress
-
-        return JobProgress(self.err, job.kind, job.id, live=False if self.json else None)
-
-    def note(self, text: str) -> None:
-        """A plain line for people (never in --json mode, where stdout must stay one JSON object)."""
-        if not self.json:
-            self.err.write(text + "\n")
-            self.err.flush()
 
 
 def describe_output(path: Path, media: ImageResult | VideoResult) -> dict[str, Any]:
@@ -224,16 +170,6 @@ def _human_output(info: dict[str, Any]) -> str:
     )
 
 
-def format_size(count: int) -> str:
-    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if count >= scale:
-            return f"{count / scale:.1f} {unit}"
-    return f"{count} bytes"
-
-
-# ------------------------------------------------------------------------------------------- parser
-
-
 # ---------------------------------------------------------------------------------------- commands
 
 
@@ -253,12 +189,34 @@ def _client(args: argparse.Namespace) -> Stability:
     return Stability(**options)
 
 
-def _images(console: Console, args: argparse.Namespace, operation: str, call: Callable[[Stability], Any]) -> int:
-    """A v1alpha generation: PNG outputs, checked before the call and written after it."""
-    fmt = output_format(args.output, None, ("png",), "png")
-    planned = planned_outputs(args, fmt, args.samples)
+def _arguments(entry: Entry, args: argparse.Namespace) -> dict[str, Any]:
+    """The facade method's keyword arguments, from the options of the same names (a file's PATH as a ``Path``)."""
+    arguments = {}
+    for name, param in entry.params.items():
+        value = getattr(args, name)
+        if isinstance(param.rule, Image):
+            value = Path(value) if value or (value is not None and param.rule.required) else None
+        arguments[name] = value
+    return arguments
+
+
+def _planned(entry: Entry, args: argparse.Namespace, arguments: dict[str, Any]) -> list[Path] | None:
+    """Pick the output format (asked of the API, when the operation takes one) and check the ``-o`` files,
+    before anything is paid for."""
+    allowed, default = output_formats(entry)
+    fmt = output_format(args.output, arguments.get(OUTPUT_FORMAT), allowed, default)
+    if OUTPUT_FORMAT in entry.params:
+        arguments[OUTPUT_FORMAT] = fmt
+    return planned_outputs(args, fmt, arguments.get(COUNT) or 1)
+
+
+def _images(console: Console, args: argparse.Namespace, command: Command) -> int:
+    """A generation that answers images (``images``: one per sample; ``image``: one), written after the call."""
+    entry = command.entry
+    arguments = _arguments(entry, args)
+    planned = _planned(entry, args, arguments)
     with _client(args) as client:
-        produced = call(client)
+        produced = getattr(client, entry.name)(**arguments)
     images: list[ImageResult] = produced if isinstance(produced, list) else [produced]
     written = []
     for index, image in enumerate(images):
@@ -266,9 +224,33 @@ def _images(console: Console, args: argparse.Namespace, operation: str, call: Ca
             path = planned[index]
         else:
             suffix = f"-{index + 1}" if len(images) > 1 else ""
-            path = default_path(f"{operation}-{image.seed}{suffix}", image.format, force=args.force)
+            path = default_path(f"{command.name}-{image.seed}{suffix}", image.format, force=args.force)
         written.append((image.save(path, overwrite=args.force), image))
-    return _report_outputs(console, args, operation, written)
+    return _report_outputs(console, args, command.name, written)
+
+
+def _job(console: Console, args: argparse.Namespace, command: Command) -> int:
+    """A generation that starts a job: wait for it (or, with --no-wait, print its id) and write its result."""
+    entry = command.entry
+    arguments = _arguments(entry, args)
+    planned = _planned(entry, args, arguments)
+    with _client(args) as client:
+        job = getattr(client, entry.name)(**arguments)
+        return _finish_job(console, args, job, planned, started=True)
+
+
+def _result(console: Console, args: argparse.Namespace, command: Command) -> int:
+    """Resume a job by its kind (the command that started it) and its id."""
+    from .._operations.jobs import check_job
+
+    kinds = {REGISTRY[entry.finishes].cli: entry.finishes for entry in command.entries if entry.finishes}
+    kind: Any = kinds.get(args.kind) or args.kind.replace("-", "_")  # checked just below
+    check_job(kind, args.job_id)
+    allowed, default = output_formats(REGISTRY[kind])
+    planned = planned_outputs(args, output_format(args.output, None, allowed, default))
+    with _client(args) as client:
+        job: Job[Any] = client.jobs.get(kind, args.job_id)
+        return _finish_job(console, args, job, planned, started=False)
 
 
 def _report_outputs(
@@ -298,120 +280,15 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _v1_options(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "negative_prompt": args.negative_prompt,
-        "engine": args.engine,
-        "cfg_scale": args.cfg_scale,
-        "steps": args.steps,
-        "samples": args.samples,
-        "seed": args.seed,
-        "sampler": args.sampler,
-        "clip_guidance_preset": args.clip_guidance_preset,
-    }
-
-
-def _text_to_image(console: Console, args: argparse.Namespace) -> int:
-    return _images(
-        console,
-        args,
-        "text-to-image",
-        lambda c: c.text_to_image(args.prompt, width=args.width, height=args.height, **_v1_options(args)),
-    )
-
-
-def _image_to_image(console: Console, args: argparse.Namespace) -> int:
-    return _images(
-        console,
-        args,
-        "image-to-image",
-        lambda c: c.image_to_image(
-            args.prompt,
-            image=Path(args.image),
-            step_schedule_start=args.step_schedule_start,
-            step_schedule_end=args.step_schedule_end,
-            **_v1_options(args),
-        ),
-    )
-
-
-def _masking(console: Console, args: argparse.Namespace) -> int:
-    mask = Path(args.mask) if args.mask else None
-    return _images(
-        console,
-        args,
-        "masking",
-        lambda c: c.masked_image_to_image(
-            args.prompt, image=Path(args.image), mask=mask, mask_source=args.mask_source, **_v1_options(args)
-        ),
-    )
-
-
-def _inpaint(console: Console, args: argparse.Namespace) -> int:
-    fmt = output_format(args.output, args.output_format, L.V2_OUTPUT_FORMATS, "png")
-    planned = planned_outputs(args, fmt)
-    with _client(args) as client:
-        image = client.inpaint(
-            args.prompt,
-            image=Path(args.image),
-            mask=Path(args.mask) if args.mask else None,
-            search_prompt=args.search_prompt,
-            mode=args.mode,
-            negative_prompt=args.negative_prompt,
-            seed=args.seed,
-            output_format=fmt,  # type: ignore[arg-type]
-        )
-    path = planned[0] if planned else default_path(f"inpaint-{image.seed}", image.format, force=args.force)
-    return _report_outputs(console, args, "inpaint", [(image.save(path, overwrite=args.force), image)])
-
-
-def _upscale(console: Console, args: argparse.Namespace) -> int:
-    fmt = output_format(args.output, args.output_format, L.V2_OUTPUT_FORMATS, "png")
-    planned = planned_outputs(args, fmt)
-    with _client(args) as client:
-        job = client.upscale(
-            args.prompt,
-            image=Path(args.image),
-            negative_prompt=args.negative_prompt,
-            seed=args.seed,
-            output_format=fmt,  # type: ignore[arg-type]
-            creativity=args.creativity,
-        )
-        return _finish_job(console, args, job, planned, started=True)
-
-
-def _image_to_video(console: Console, args: argparse.Namespace) -> int:
-    planned = planned_outputs(args, output_format(args.output, None, ("mp4",), "mp4"))
-    with _client(args) as client:
-        job = client.image_to_video(
-            Path(args.image), seed=args.seed, cfg_scale=args.cfg_scale, motion_bucket_id=args.motion_bucket_id
-        )
-        return _finish_job(console, args, job, planned, started=True)
-
-
-def _result(console: Console, args: argparse.Namespace) -> int:
-    kind = args.kind.replace("-", "_")
-    from .._operations.jobs import check_job
-
-    check_job(kind, args.job_id)
-    allowed = ("mp4",) if kind == "image_to_video" else L.V2_OUTPUT_FORMATS
-    planned = planned_outputs(
-        args, output_format(args.output, None, allowed, allowed[0] if kind == "image_to_video" else "png")
-    )
-    with _client(args) as client:
-        job: Job[Any] = client.jobs.get(kind, args.job_id)
-        return _finish_job(console, args, job, planned, started=False)
-
-
 def _resume_hint(job: Job[Any]) -> str:
-    return f"stability result {job.kind.replace('_', '-')} {job.id}"
+    return f"stability result {command_name(job.kind)} {job.id}"
 
 
 def _finish_job(
     console: Console, args: argparse.Namespace, job: Job[Any], planned: list[Path] | None, *, started: bool
 ) -> int:
     """Wait for a job with live progress (on a terminal), then write its result; or, with --no-wait, its id."""
-    operation = job.kind.replace("_", "-")
+    operation = command_name(job.kind)
     if getattr(args, "no_wait", False):
         console.result(
             f"{operation} job started: {job.id}\ndownload it with: {_resume_hint(job)} -o FILE",
@@ -445,9 +322,14 @@ def _finish_job(
     return _report_outputs(console, args, operation, [(saved, media)], job)
 
 
-def _engines(console: Console, args: argparse.Namespace) -> int:
+def _call(args: argparse.Namespace, command: Command) -> Any:
+    """Call the command's operation with its options: account data, nothing to plan or write."""
     with _client(args) as client:
-        engines = client.engines()
+        return getattr(client, command.entry.name)(**_arguments(command.entry, args))
+
+
+def _engines(console: Console, args: argparse.Namespace, command: Command) -> int:
+    engines: list[Engine] = _call(args, command)
     rows = [(e.id, e.type, e.name) for e in engines]
     width = max((len(r[0]) for r in rows), default=0)
     human = "\n".join(f"{i:<{width}}  {t:<8}  {n}" for i, t, n in rows) or "(no engines)"
@@ -456,16 +338,14 @@ def _engines(console: Console, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _balance(console: Console, args: argparse.Namespace) -> int:
-    with _client(args) as client:
-        credits = client.balance()
+def _balance(console: Console, args: argparse.Namespace, command: Command) -> int:
+    credits: float = _call(args, command)
     console.result(f"{credits:g} credits", {"credits": credits})
     return ExitCode.OK
 
 
-def _account(console: Console, args: argparse.Namespace) -> int:
-    with _client(args) as client:
-        account = client.account()
+def _account(console: Console, args: argparse.Namespace, command: Command) -> int:
+    account: Account = _call(args, command)
     lines = [f"id     {account.id}", f"email  {account.email}"]
     lines += [
         f"organization  {o.name} ({o.id}), {o.role}{', default' if o.is_default else ''}" for o in account.organizations
@@ -489,20 +369,30 @@ def _demo(console: Console, args: argparse.Namespace) -> int:
 
 # -------------------------------------------------------------------------------------------- main
 
+Runner = Callable[[Console, argparse.Namespace, Command], int]
 
-COMMANDS: dict[str, Callable[[Console, argparse.Namespace], int]] = {
-    "text-to-image": _text_to_image,
-    "image-to-image": _image_to_image,
-    "masking": _masking,
-    "inpaint": _inpaint,
-    "upscale": _upscale,
-    "image-to-video": _image_to_video,
+_RUNNERS: dict[str, Runner] = {
+    "images": _images,
+    "image": _images,
+    "job": _job,
     "result": _result,
     "engines": _engines,
-    "balance": _balance,
     "account": _account,
+    "balance": _balance,
+}
+"""The runner of each kind of result (``Entry.returns``)."""
+
+
+def _runner(command: Command) -> Callable[[Console, argparse.Namespace], int]:
+    run = _RUNNERS[command.entry.returns]
+    return lambda console, args: run(console, args, command)
+
+
+COMMANDS: dict[str, Callable[[Console, argparse.Namespace], int]] = {
+    **{command.name: _runner(command) for command in commands()},
     "demo": _demo,
 }
+"""Each subcommand's runner (``fake-server`` is handed its arguments before they are parsed)."""
 
 
 def _fake_server(argv: Sequence[str]) -> int:
@@ -527,13 +417,19 @@ def _error_data(exc: BaseException, code: ExitCode, message: str) -> dict[str, A
     return data
 
 
-_POSITIONALS = {"prompt": "PROMPT", "kind": "KIND", "job_id": "ID"}
+def _typed(parser: argparse.ArgumentParser, args: argparse.Namespace, field: str) -> str:
+    """How the user typed the argument ``field``: a positional's metavar (PROMPT), else its option."""
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for action in subparsers.choices[args.command]._actions:
+        if action.dest == field:
+            return action.option_strings[-1] if action.option_strings else str(action.metavar or field.upper())
+    return flag(field)
 
 
-def _message(exc: BaseException, args: argparse.Namespace) -> str:
+def _message(exc: BaseException, args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
     if isinstance(exc, ValidationError) and exc.field in vars(args):
         # Name the option the user typed, not the Python parameter behind it.
-        name = _POSITIONALS.get(exc.field) or "--" + exc.field.replace("_", "-")
+        name = _typed(parser, args, exc.field)
         value = exc.value if isinstance(exc.value, str | int | float) else str(exc).split(":", 1)[0]
         return f"{name} {value}: {exc.rule}"
     if isinstance(exc, KeyboardInterrupt):
@@ -557,7 +453,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["fake-server"]:
         return _fake_server(arguments[1:])
-    args = build_parser().parse_args(arguments)
+    parser = build_parser()
+    args = parser.parse_args(arguments)
     run = COMMANDS[args.command]
     console = Console(json=bool(getattr(args, "json", False)), out=sys.stdout, err=sys.stderr)
     if getattr(args, "debug", False):
@@ -566,7 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(run(console, args))
     except (Exception, KeyboardInterrupt) as exc:
         # The promise is one line and an exit code, not a traceback, whatever goes wrong (--debug shows it).
-        return _report(console, exc, args)
+        return _report(console, exc, args, parser)
 
 
 def _log_requests() -> None:
@@ -589,9 +486,9 @@ def _log_requests() -> None:
 _DEBUG_HANDLER = "stability --debug"
 
 
-def _report(console: Console, exc: BaseException, args: argparse.Namespace) -> int:
+def _report(console: Console, exc: BaseException, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     code = exit_code(exc)
-    message = " ".join(_redact(_message(exc, args)).split())
+    message = " ".join(_redact(_message(exc, args, parser)).split())
     if getattr(args, "debug", False):
         console.err.write(_redact("".join(traceback.format_exception(exc))))
     if not isinstance(exc, StabilityError | CommandError | FileExistsError | KeyboardInterrupt):

@@ -1,19 +1,27 @@
-"""The ``stability`` command's options: one subparser per command, with every default and limit in its help.
+"""The ``stability`` command's options, derived from the registry: one subcommand per operation that names a
+``cli`` command (``result`` groups the job results), its flags from the entry's ``params`` in order.
 
-Defaults come from the generated models (so from the spec) and limits from ``_limits``, the table the
-facade's checks use; the commands themselves are in ``_cli``.
+A flag's help is the param's help with the API's default (the generated model's field, so the spec's), else
+what the API does when it is left out (``Param.unset``), and the rule's limit (``_core.limits``, the table the
+facade's checks use). The values the command passes when a flag is left out are the client method's defaults.
+The commands themselves are in ``main``.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, cast
 
 from .._core import limits as L
 from .._core.polling import DEFAULT_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from .._core.retry import DEFAULT_MAX_RETRIES
+from .._core.validation import Choice, Image, Number, Prompts, Text
+from .._operations.registry import REGISTRY, Entry, Param
 from .._version import __version__
 
 
@@ -59,37 +67,136 @@ environment:
   STABILITY_LOG        debug: log each request and retry on stderr; info: only retries (the key is never logged)"""
 
 
-def _api_default(model: str, name: str) -> Any:
-    """A field's default in the generated model (so, in the spec), or None when the API picks."""
-    import importlib
+PROMPT = "prompt"
+"""The argument that is the command's positional PROMPT."""
+OUTPUT_FORMAT = "output_format"
+"""The argument that picks the format of an image written (also from the ``-o`` extension)."""
+COUNT = "samples"
+"""The argument that says how many images a call makes: the command always passes it (the API's default when
+the flag is left out), so it gets a list and can name every output before the generation is paid for."""
 
+_DEFAULT_FORMAT = {"image": "png", "video": "mp4"}
+"""The format written when nothing picks one, by what the operation makes."""
+
+_ORDER = {"images": 0, "image": 0, "job": 0, "result": 1, "engines": 2, "account": 2, "balance": 2}
+"""Where a command is listed, by what it returns: what makes something, the job result, the account."""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A subcommand and the operations it runs: one, or for ``result`` every job's result operation."""
+
+    name: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def entry(self) -> Entry:
+        return self.entries[0]
+
+
+def commands(registry: Mapping[str, Entry] = REGISTRY) -> list[Command]:
+    """The subcommands the registry's entries name (``Entry.cli``), in the order ``--help`` lists them."""
+    grouped: dict[str, list[Entry]] = {}
+    for entry in registry.values():
+        if entry.cli:
+            grouped.setdefault(entry.cli, []).append(entry)
+    for name, entries in grouped.items():
+        if len({entry.returns for entry in entries}) > 1 or (len(entries) > 1 and entries[0].returns != "result"):
+            raise ValueError(
+                f"the command {name!r} is named by {', '.join(e.name for e in entries)}: only job results share one"
+            )
+    built = [Command(name, tuple(entries)) for name, entries in grouped.items()]
+    return sorted(built, key=lambda command: _ORDER.get(command.entry.returns, 0))
+
+
+def flag(name: str) -> str:
+    """The option of the argument ``name`` (``--cfg-scale`` for ``cfg_scale``)."""
+    return "--" + name.replace("_", "-")
+
+
+def _media(entry: Entry, registry: Mapping[str, Entry] = REGISTRY) -> str:
+    """What an operation's output is: ``image`` or ``video`` (a job's, what its result operation answers)."""
+    if entry.starts_job is not None:
+        entry = registry[entry.starts_job]
+    return entry.media or "image"
+
+
+def output_formats(entry: Entry, registry: Mapping[str, Entry] = REGISTRY) -> tuple[tuple[str, ...], str]:
+    """The formats an operation can write (its ``output_format`` choices, else one) and the one it writes when
+    neither ``--output-format`` nor the ``-o`` extension picks one."""
+    default = _DEFAULT_FORMAT[_media(entry, registry)]
+    param = entry.params.get(OUTPUT_FORMAT)
+    if param is not None and isinstance(param.rule, Choice):
+        return param.rule.values, default
+    return (default,), default
+
+
+def _call_defaults(entry: Entry) -> dict[str, Any]:
+    """What the command passes for a flag left out: the client method's default (``--engine``), and for
+    ``COUNT`` the API's; nothing for an argument the API or the facade fills when it is None."""
+    from .._sync_client import Stability
+
+    method = getattr(Stability, entry.name, None)
+    parameters = inspect.signature(method).parameters if method is not None else {}
+    defaults = {
+        name: parameters[name].default
+        for name in entry.params
+        if name in parameters and parameters[name].default not in (inspect.Parameter.empty, None)
+    }
+    if COUNT in entry.params and COUNT not in defaults:
+        count = _api_default(entry, COUNT)
+        if count is not None:
+            defaults[COUNT] = count
+    return defaults
+
+
+def _api_default(entry: Entry, name: str) -> Any:
+    """The argument's default in the generated request model (so, in the spec), or None when the API picks."""
+    return None if entry.model is None else _model_defaults(entry.model).get(entry.field(name))
+
+
+@functools.cache
+def _model_defaults(model: str) -> Mapping[str, Any]:
+    """Each field's default in a generated model, those of the models it nests included (v1alpha's options)."""
     import attrs
 
     from stability_api.types import Unset
 
-    module, _, cls = model.rpartition(".")
-    field = attrs.fields_dict(getattr(importlib.import_module(f"stability_api.models.{module}"), cls))[name]
-    default = field.default
-    return None if default is attrs.NOTHING or isinstance(default, Unset) else default
+    from .._operations.common import _model_plan
+
+    cls, plan = _model_plan(model)
+    fields = attrs.fields_dict(cls)
+    defaults: dict[str, Any] = {}
+    for name, nested in plan:
+        if nested is not None:
+            defaults.update(_model_defaults(nested))
+        elif fields[name].default is not attrs.NOTHING and not isinstance(fields[name].default, Unset):
+            defaults[name] = fields[name].default
+    return defaults
 
 
 def _number(value: Any) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def _doc(text: str, *, default: Any = None, limits: str | None = None, api: str | None = None) -> str:
+def _param_help(param: Param, default: Any = None) -> str:
+    """A flag's help: the param's help, then in one parenthesis the default (or what the API does when it is
+    left out), the help's own parenthesis, and the rule's limit unless the help says it already."""
+    text, own = param.help, ""
+    head, paren, tail = text.partition(" (")
+    if paren and tail.endswith(")") and "(" not in tail and ")" not in tail[:-1]:
+        text, own = head, tail[:-1]
     parts = []
     if default is not None:
         parts.append(f"default {_number(default)}")
-    elif api:
-        parts.append(f"default: {api}")
-    if limits:
-        parts.append(limits)
+    elif param.unset:
+        parts.append(f"default: {param.unset}")
+    if own:
+        parts.append(own)
+    limit = param.rule.describe()
+    if limit and limit not in param.help:
+        parts.append(limit)
     return f"{text} ({'; '.join(parts)})" if parts else text
-
-
-def _one_of(values: Sequence[str]) -> str:
-    return "one of " + ", ".join(values)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -103,7 +210,7 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((100, 24)).columns
 
 
-def _common(prog_options: argparse.ArgumentParser) -> None:
+def _common(prog_options: argparse.ArgumentParser, organization: str | None = None) -> None:
     group = prog_options.add_argument_group("connection and output")
     group.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of text")
     group.add_argument(
@@ -111,6 +218,8 @@ def _common(prog_options: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="the API's address (default $STABILITY_BASE_URL, else https://api.stability.ai)",
     )
+    if organization is not None:
+        group.add_argument("--organization", metavar="ORG", help=organization)
     group.add_argument(
         "--timeout",
         type=float,
@@ -134,8 +243,7 @@ def _common(prog_options: argparse.ArgumentParser) -> None:
     )
 
 
-def _output(parser: argparse.ArgumentParser, what: str) -> None:
-    group = parser.add_argument_group("files")
+def _output(group: argparse._ArgumentGroup, what: str) -> None:
     group.add_argument(
         "-o",
         "--output",
@@ -151,7 +259,13 @@ def _output(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
-def _waiting(parser: argparse.ArgumentParser, *, no_wait: bool = True) -> None:
+def _poll_interval(kinds: Iterable[str]) -> float:
+    """The seconds between polls of these jobs: the longest any of them asks for."""
+    intervals = cast(Mapping[str, float], DEFAULT_INTERVAL)
+    return max(intervals.get(kind, max(intervals.values())) for kind in kinds)
+
+
+def _waiting(parser: argparse.ArgumentParser, interval: float, *, no_wait: bool = True) -> None:
     group = parser.add_argument_group("job")
     if no_wait:
         group.add_argument(
@@ -169,62 +283,80 @@ def _waiting(parser: argparse.ArgumentParser, *, no_wait: bool = True) -> None:
     group.add_argument(
         "--poll-interval",
         type=float,
-        default=DEFAULT_INTERVAL["upscale"],
+        default=interval,
         metavar="S",
-        help=f"seconds between result checks (default {DEFAULT_INTERVAL['upscale']:g}, the most often the API asks "
-        "to be polled)",
+        help=f"seconds between result checks (default {interval:g}, the most often the API asks to be polled)",
     )
 
 
-def _v1(parser: argparse.ArgumentParser, model: str, *, engine: str) -> None:
-    parser.add_argument("prompt", metavar="PROMPT", help=f"what to draw (at most {L.V1_PROMPT_MAX_CHARS} characters)")
-    group = parser.add_argument_group("generation")
-    group.add_argument("--negative-prompt", metavar="TEXT", help="what to steer away from")
-    group.add_argument("--engine", default=engine, metavar="ID", help=f"the engine (default {engine}; see `engines`)")
-    group.add_argument(
-        "--cfg-scale",
-        type=float,
-        metavar="X",
-        help=_doc("how strictly the image follows the prompt", default=_api_default(model, "cfg_scale"),
-                  limits=L.V1_CFG_SCALE.describe()),
-    )  # fmt: skip
-    group.add_argument(
-        "--steps",
-        type=int,
-        metavar="N",
-        help=_doc("diffusion steps", default=_api_default(model, "steps"), limits=L.V1_STEPS.describe()),
-    )
-    group.add_argument(
-        "--samples",
-        type=int,
-        default=1,
-        metavar="N",
-        help=_doc("images to make", default=_api_default(model, "samples"), limits=L.V1_SAMPLES.describe()),
-    )
-    group.add_argument(
-        "--seed",
-        type=int,
-        metavar="N",
-        help=_doc("noise seed; 0 is random", default=_api_default(model, "seed"), limits=L.V1_SEED.describe()),
-    )
-    group.add_argument(
-        "--sampler",
-        metavar="NAME",
-        help=_doc("diffusion sampler", api="the API picks", limits=_one_of(L.V1_SAMPLERS)),
-    )
-    group.add_argument(
-        "--clip-guidance-preset",
-        metavar="NAME",
-        help=_doc("CLIP guidance", api="NONE", limits=_one_of(L.V1_CLIP_GUIDANCE_PRESETS)),
-    )
-    group.add_argument(
-        "--organization", metavar="ORG", help="bill this organization (default: the key's default organization)"
-    )
+def _organization(entry: Entry) -> str | None:
+    """The ``--organization`` help, for an operation whose request takes the ``Organization`` header."""
+    if "organization" not in inspect.signature(entry.api._get_kwargs).parameters:
+        return None
+    if entry.charged:
+        return "bill this organization (default: the key's default organization)"
+    return "as this organization (default: the key's default)"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .._operations import v1alpha as ops
+def _add_param(
+    sub: argparse.ArgumentParser,
+    generation: argparse._ArgumentGroup,
+    name: str,
+    param: Param,
+    *,
+    default: Any,
+    shown: Any,
+) -> None:
+    """One argument: PROMPT, a file (``--image PATH``), or a generation option typed by its rule."""
+    rule = param.rule
+    help = _param_help(param, shown)
+    if name == PROMPT:
+        required = isinstance(rule, Prompts) or (isinstance(rule, Text) and rule.required)
+        sub.add_argument(name, metavar=param.metavar, help=help, nargs=None if required else "?")
+        return
+    options: dict[str, Any] = {"metavar": param.metavar, "help": help}
+    if isinstance(rule, Image):
+        options["required"] = rule.required
+    elif isinstance(rule, Number):
+        options["type"] = int if rule.integer else float
+    if default is not None:
+        options["default"] = default
+    # Input files head the options (where --image always was): most commands cannot run without one.
+    (sub if isinstance(rule, Image) else generation).add_argument(flag(name), **options)
 
+
+def _operation(sub: argparse.ArgumentParser, command: Command, registry: Mapping[str, Entry]) -> None:
+    """The flags of a command that runs one operation."""
+    entry = command.entry
+    defaults = _call_defaults(entry)
+    generation = sub.add_argument_group("generation")
+    for name, param in entry.params.items():
+        default = defaults.get(name)
+        shown = _api_default(entry, name)
+        _add_param(sub, generation, name, param, default=default, shown=default if shown is None else shown)
+    if entry.returns in ("images", "image", "job"):
+        allowed, _ = output_formats(entry, registry)
+        _output(
+            sub.add_argument_group("files"),
+            f"the {allowed[0].upper()}" if len(allowed) == 1 else f"the {_media(entry, registry)}",
+        )
+    if entry.returns == "job":
+        _waiting(sub, _poll_interval([entry.name]))
+    _common(sub, _organization(entry))
+
+
+def _result(sub: argparse.ArgumentParser, command: Command, registry: Mapping[str, Entry]) -> None:
+    """The flags of ``result``: resume a job of any kind by its id."""
+    kinds = [entry.finishes for entry in command.entries if entry.finishes]
+    sub.add_argument("kind", metavar="KIND", help=" or ".join(registry[kind].cli or kind for kind in kinds))
+    sub.add_argument("job_id", metavar="ID", help=f"the {L.GENERATION_ID_LENGTH}-character id the job start printed")
+    _output(sub.add_argument_group("files"), "the result")
+    _waiting(sub, _poll_interval(kinds), no_wait=False)
+    _common(sub)
+
+
+def build_parser(registry: Mapping[str, Entry] = REGISTRY) -> argparse.ArgumentParser:
+    """The ``stability`` parser: a subcommand per command the registry's entries name, then demo and fake-server."""
     parser = argparse.ArgumentParser(
         prog="stability",
         description="Generate images and videos with the Stability AI REST API (v1alpha and v2alpha).\n\n"
@@ -233,141 +365,18 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"stability {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, summary: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(
+        return subparsers.add_parser(
             name, help=summary, description=summary, epilog=EXIT_CODES, formatter_class=_Formatter
         )
-        return sub
 
-    v1_sizes = (
-        f"{L.V1_SIDE.describe()}, a multiple of {L.V1_SIDE_MULTIPLE}; width x height at most {L.V1_MAX_PIXELS:,} pixels"
-    )
-    sub = command("text-to-image", "Generate an image from text (v1alpha; writes PNG).")
-    _v1(sub, "text_to_image_request.TextToImageRequest", engine=ops.DEFAULT_ENGINE)
-    sub.add_argument(
-        "--width", type=int, metavar="PX", help=_doc("output width", api="the engine's, 512", limits=v1_sizes)
-    )
-    sub.add_argument(
-        "--height", type=int, metavar="PX", help=_doc("output height", api="the engine's, 512", limits=v1_sizes)
-    )
-    _output(sub, "the PNG")
-    _common(sub)
+    for each in commands(registry):
+        sub = command(each.name, each.entry.summary)
+        (_result if each.entry.returns == "result" else _operation)(sub, each, registry)
 
-    sub = command("image-to-image", "Generate an image from an image and text (v1alpha; writes PNG).")
-    _v1(sub, "image_to_image_options.ImageToImageOptions", engine=ops.DEFAULT_ENGINE)
-    _image(sub, "the initial image", L.V1_INPUT_FORMATS, f"sides {L.V1_SIDE.describe()}, multiples of 64")
-    sub.add_argument(
-        "--step-schedule-start",
-        type=float,
-        metavar="X",
-        help=_doc("how much the image may change: 0 keeps it, 1 ignores it", api="the API picks",
-                  limits=L.V1_STEP_SCHEDULE.describe()),
-    )  # fmt: skip
-    sub.add_argument(
-        "--step-schedule-end",
-        type=float,
-        metavar="X",
-        help=_doc("where the schedule ends", api="the API picks", limits=L.V1_STEP_SCHEDULE.describe()),
-    )
-    _output(sub, "the PNG")
-    _common(sub)
-
-    sub = command("masking", "Repaint the masked part of an image (v1alpha image-to-image/masking; writes PNG).")
-    _v1(sub, "masking_options.MaskingOptions", engine=ops.DEFAULT_MASKING_ENGINE)
-    _image(sub, "the image to repaint", L.V1_INPUT_FORMATS, "sides multiples of 64")
-    sub.add_argument("--mask", metavar="PATH", help="the mask, the image's size (white pixels are repainted)")
-    sub.add_argument(
-        "--mask-source",
-        metavar="NAME",
-        help=_doc(
-            "which pixels to repaint",
-            api="MASK_IMAGE_WHITE with --mask, else INIT_IMAGE_ALPHA",
-            limits=_one_of(L.V1_MASK_SOURCES),
-        ),
-    )
-    _output(sub, "the PNG")
-    _common(sub)
-
-    sub = command("inpaint", "Repaint part of an image: by a search prompt or a mask (v2alpha).")
-    sub.add_argument("prompt", metavar="PROMPT", help=f"what to paint (at most {L.V2_PROMPT_MAX_CHARS:,} characters)")
-    _image(sub, "the image", L.V2_IMAGE_INPUT_FORMATS, f"{L.INPAINT_PIXELS.describe()} pixels, sides >= 64")
-    group = sub.add_argument_group("generation")
-    group.add_argument("--mask", metavar="PATH", help="mask mode: white pixels are repainted")
-    group.add_argument("--search-prompt", metavar="TEXT", help="search mode: what to find and replace")
-    group.add_argument(
-        "--mode",
-        metavar="MODE",
-        help=_doc(
-            "how to find the area", api="search with --search-prompt, else mask", limits=_one_of(L.INPAINT_MODES)
-        ),
-    )
-    group.add_argument("--negative-prompt", metavar="TEXT", help="what to steer away from")
-    _v2_seed_and_format(group)
-    _output(sub, "the image")
-    _common(sub)
-
-    sub = command("upscale", "Upscale an image up to 4K (v2alpha job: waits, then writes the image).")
-    sub.add_argument(
-        "prompt", metavar="PROMPT", help=f"what the image shows (at most {L.V2_PROMPT_MAX_CHARS:,} characters)"
-    )
-    _image(sub, "the image", L.V2_IMAGE_INPUT_FORMATS, f"{L.UPSCALE_PIXELS.describe()} pixels, sides >= 64")
-    group = sub.add_argument_group("generation")
-    group.add_argument("--negative-prompt", metavar="TEXT", help="what to steer away from")
-    group.add_argument(
-        "--creativity",
-        type=float,
-        metavar="X",
-        help=_doc("how much detail to invent", default=_api_default("upscale_request.UpscaleRequest", "creativity"),
-                  limits=L.UPSCALE_CREATIVITY.describe()),
-    )  # fmt: skip
-    _v2_seed_and_format(group)
-    _output(sub, "the image")
-    _waiting(sub)
-    _common(sub)
-
-    sub = command("image-to-video", "Make a short video from an image (v2alpha job: waits, writes MP4).")
-    sizes = " or ".join(f"{w}x{h}" for w, h in L.VIDEO_SIZES)
-    _image(sub, "the first frame", L.VIDEO_INPUT_FORMATS, f"exactly {sizes}")
-    group = sub.add_argument_group("generation")
-    model = "image_to_video_request.ImageToVideoRequest"
-    group.add_argument(
-        "--cfg-scale",
-        type=float,
-        metavar="X",
-        help=_doc("how closely the video keeps to the image", default=_api_default(model, "cfg_scale"),
-                  limits=L.VIDEO_CFG_SCALE.describe()),
-    )  # fmt: skip
-    group.add_argument(
-        "--motion-bucket-id",
-        type=float,
-        metavar="N",
-        help=_doc("more motion when higher", default=_api_default(model, "motion_bucket_id"),
-                  limits=L.VIDEO_MOTION_BUCKET_ID.describe()),
-    )  # fmt: skip
-    _v2_seed(group)
-    _output(sub, "the MP4")
-    _waiting(sub)
-    _common(sub)
-
-    sub = command("result", "Resume a job by id: wait for it and download its result.")
-    sub.add_argument("kind", metavar="KIND", help="upscale or image-to-video")
-    sub.add_argument("job_id", metavar="ID", help=f"the {L.GENERATION_ID_LENGTH}-character id the job start printed")
-    _output(sub, "the result")
-    _waiting(sub, no_wait=False)
-    _common(sub)
-
-    sub = command("engines", "List the engines your key may use (v1alpha).")
-    sub.add_argument("--organization", metavar="ORG", help="as this organization (default: the key's default)")
-    _common(sub)
-    sub = command("balance", "Show your credits (1 credit = 1 US cent).")
-    sub.add_argument("--organization", metavar="ORG", help="of this organization (default: the key's default)")
-    _common(sub)
-    sub = command("account", "Show the account that owns the key.")
-    _common(sub)
-
-    commands.add_parser(
+    subparsers.add_parser(
         "fake-server",
         help="Run the local fake Stability API for your tests (see `stability fake-server --help`).",
         add_help=False,
@@ -389,24 +398,3 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="log each request to the fake server on stderr and show tracebacks"
     )
     return parser
-
-
-def _image(parser: argparse.ArgumentParser, what: str, formats: Sequence[str], rule: str) -> None:
-    parser.add_argument(
-        "--image", required=True, metavar="PATH", help=f"{what}: {', '.join(f.upper() for f in formats)}; {rule}"
-    )
-
-
-def _v2_seed(group: argparse._ArgumentGroup) -> None:
-    group.add_argument(
-        "--seed", type=int, metavar="N", help=_doc("noise seed; 0 is random", default=0, limits=L.V2_SEED.describe())
-    )
-
-
-def _v2_seed_and_format(group: argparse._ArgumentGroup) -> None:
-    _v2_seed(group)
-    group.add_argument(
-        "--output-format",
-        metavar="FORMAT",
-        help=_doc("the image format", api="from the -o extension, else png", limits=_one_of(L.V2_OUTPUT_FORMATS)),
-    )

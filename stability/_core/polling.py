@@ -41,7 +41,6 @@ from .retry import RetryPolicy, rate_limit_wait
 T = TypeVar("T")
 
 JobKind = Literal["upscale", "image_to_video"]
-JOB_KINDS: tuple[JobKind, ...] = ("upscale", "image_to_video")
 
 # The API asks for no more than one upscale poll per 10 s; video is polled as often.
 DEFAULT_INTERVAL: dict[JobKind, float] = {

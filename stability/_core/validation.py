@@ -6,14 +6,17 @@ Each check raises ``ValidationError(field, value, rule)``; the numbers come from
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._files.inputs import ImageSource, image_source
 from .._files.sniffing import shown
 from . import limits as L
 from .errors import ValidationError
+
+if TYPE_CHECKING:
+    from .flow import Request
 
 Prompt = str | Sequence[str | tuple[str, float]]
 """A prompt: text, or a list of texts and ``(text, weight)`` pairs; a negative weight steers away."""
@@ -250,3 +253,103 @@ class PathSegment:
 
 
 Rule = Number | Choice | Text | Image | Prompts | PathSegment
+
+
+# ------------------------------------------------------------------------------------ combinations
+# Rules that involve more than one argument, or a file's size: each operation's ``prepare`` calls its own.
+
+
+def job_id(value: Any) -> None:
+    """The id a job start returned."""
+    if not isinstance(value, str) or len(value) != L.GENERATION_ID_LENGTH:
+        raise ValidationError(
+            "job_id", value, f"must be the {L.GENERATION_ID_LENGTH}-character id a job start returned"
+        )
+
+
+def v1_mask(source: ImageSource, mask: ImageSource | None, mask_source: str) -> ImageSource | None:
+    """The v1alpha mask to upload for ``mask_source`` (None when the image's alpha is the mask)."""
+    if mask_source == "INIT_IMAGE_ALPHA":
+        if not source.info.has_alpha:
+            raise ValidationError(
+                "image", source.file_name, "mask_source INIT_IMAGE_ALPHA needs an image with an alpha channel"
+            )
+        return None  # the API ignores a mask then; it is not uploaded
+    if mask is None:
+        raise ValidationError("mask", None, f"mask_source {mask_source} needs a mask image")
+    if (mask.info.width, mask.info.height) != (source.info.width, source.info.height):
+        rule = f"must be the same size as image ({source.info.width}x{source.info.height})"
+        raise ValidationError("mask", f"{mask.info.width}x{mask.info.height}", rule)
+    return mask
+
+
+def inpaint_search(search_prompt: str | None, mask: object) -> None:
+    """Search mode names what to replace: a search prompt, and no mask."""
+    if search_prompt is None or not search_prompt.strip():  # its length and text are checked by its rule
+        raise ValidationError(
+            "search_prompt", search_prompt, "is required" if search_prompt is None else "must not be empty"
+        )
+    if mask is not None:
+        raise ValidationError("mask", "<image>", "is not used in search mode; pass search_prompt or mask, not both")
+
+
+def inpaint_mask(source: ImageSource, mask: ImageSource | None, search_prompt: str | None) -> None:
+    """Mask mode repaints a mask's white pixels, or the image's transparent ones."""
+    if search_prompt is not None:
+        raise ValidationError("search_prompt", search_prompt, "is only used in search mode (mode='search')")
+    if mask is None:
+        if not source.info.has_alpha:
+            raise ValidationError(
+                "mask", None, "mask mode needs a mask image, or an image with an alpha channel (transparent = repaint)"
+            )
+    # The API resizes the mask to the image; one larger than any image it takes is a mistake (or a decompression
+    # bomb), refused before a byte of it is uploaded.
+    elif mask.info.pixels > L.INPAINT_PIXELS.high:
+        info = mask.info
+        rule = f"must have at most {int(L.INPAINT_PIXELS.high):,} pixels, the most an inpaint image may have (this mask is {info.width}x{info.height})"
+        raise ValidationError("mask", mask.file_name, rule)
+
+
+def exact_size(source: ImageSource, sizes: Sequence[tuple[int, int]]) -> None:
+    """An image that must have one of a few sizes (image-to-video)."""
+    size = (source.info.width, source.info.height)
+    if size not in sizes:
+        allowed = ", ".join(f"{w}x{h}" for w, h in sizes)
+        raise ValidationError(source.field, f"{size[0]}x{size[1]}", f"must be exactly one of {allowed} pixels")
+
+
+# Room for the form fields and the multipart framing: three prompts of 10,000 four-byte characters fit.
+_FIELDS_ROOM = 256 * 1024
+
+
+def request_size(build: Callable[[], Request], files: Sequence[ImageSource]) -> None:
+    """Refuse a request whose body would be over the API's 10 MiB before anything is sent (the API answers 413).
+
+    The body is measured as it would be sent (the multipart framing, the fields and the files), without reading
+    the files; requests whose files leave room for any fields are not built at all.
+    """
+    if sum(source.size for source in files) + _FIELDS_ROOM <= L.MAX_REQUEST_BYTES:
+        return
+    import httpx
+
+    request = build()
+    try:
+        kwargs = request.kwargs
+        measured = httpx.Request(
+            kwargs["method"],
+            "http://localhost" + kwargs["url"],
+            files=kwargs.get("files"),
+            headers=kwargs.get("headers"),
+        )
+        length = int(measured.headers.get("content-length") or sum(source.size for source in files))
+    finally:
+        request.close()
+    if length > L.MAX_REQUEST_BYTES:
+        largest = max(files, key=lambda source: source.size)
+        limit = L.MAX_REQUEST_BYTES
+        rule = (
+            f"the request would be {length:,} bytes ({largest.field} alone is {largest.size:,}), over the API's "
+            f"limit of {limit // (1024 * 1024)} MiB ({limit:,} bytes) per request: send a smaller image, or a "
+            "JPEG or WEBP (they compress far better than PNG)"
+        )
+        raise ValidationError(largest.field, largest.file_name, rule)

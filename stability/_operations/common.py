@@ -19,7 +19,7 @@ from typing import Any
 
 from .._core import limits as L
 from .._core import validation as check
-from .._core.errors import StabilityError, ValidationError
+from .._core.errors import StabilityError
 from .._core.flow import Answer, Operation, Request, Sink
 from .._files.inputs import ImageSource
 from .._files.sniffing import sniff_image
@@ -58,7 +58,7 @@ def operation(
         values["accept"] = entry.accept[0]
     build = functools.partial(_build, entry, values, files)
     if limit_request:
-        _check_request_size(build, list(files.values()))
+        check.request_size(build, list(files.values()))
     reader = parse or entry.parse
     assert reader is not None, f"{entry.name}: no parser"
     return Operation(
@@ -150,43 +150,6 @@ def image_input(entry: Entry, args: Mapping[str, Any], name: str) -> ImageSource
     rule = entry.params[name].rule
     assert isinstance(rule, check.Image), f"{entry.name}.{name} is not an image"
     return rule.source(name, args.get(name))
-
-
-# Room for the form fields and the multipart framing: three prompts of 10,000 four-byte characters fit.
-_FIELDS_ROOM = 256 * 1024
-
-
-def _check_request_size(build: Callable[[], Request], files: list[ImageSource]) -> None:
-    """Refuse a request whose body would be over the API's 10 MiB before anything is sent (the API answers 413).
-
-    The body is measured as it would be sent (the multipart framing, the fields and the files), without reading
-    the files; requests whose files leave room for any fields are not built at all.
-    """
-    import httpx
-
-    if sum(source.size for source in files) + _FIELDS_ROOM <= L.MAX_REQUEST_BYTES:
-        return
-    request = build()
-    try:
-        kwargs = request.kwargs
-        measured = httpx.Request(
-            kwargs["method"],
-            "http://localhost" + kwargs["url"],
-            files=kwargs.get("files"),
-            headers=kwargs.get("headers"),
-        )
-        length = int(measured.headers.get("content-length") or sum(source.size for source in files))
-    finally:
-        request.close()
-    if length > L.MAX_REQUEST_BYTES:
-        largest = max(files, key=lambda source: source.size)
-        limit = L.MAX_REQUEST_BYTES
-        rule = (
-            f"the request would be {length:,} bytes ({largest.field} alone is {largest.size:,}), over the API's "
-            f"limit of {limit // (1024 * 1024)} MiB ({limit:,} bytes) per request: send a smaller image, or a "
-            "JPEG or WEBP (they compress far better than PNG)"
-        )
-        raise ValidationError(largest.field, largest.file_name, rule)
 
 
 # ---------------------------------------------------------------------------------------------- parsing

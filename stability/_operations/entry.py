@@ -20,6 +20,7 @@ import importlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote
@@ -36,6 +37,13 @@ Returns = Literal["images", "image", "job", "engines", "account", "balance", "re
 or the account data; ``result`` is a job's result (a result operation)."""
 
 NO_NAMES: Mapping[str, str] = MappingProxyType({})
+
+
+class DemoInput(Enum):
+    """What an ``Entry.example`` passes for an image: the demo has no files of its own, it makes them as it runs."""
+
+    IMAGE = "the first image the demo makes"
+    MASK = "a mask of that image's size: a white disc on black, the middle to repaint"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +104,8 @@ class Entry:
     """Keyword arguments the method makes optional although the model requires them (the SDK picks a value)."""
     max_body: int | None = None
     """Bytes of a success the SDK reads into memory, when more than a JSON answer's bound (images, videos)."""
+    example: Mapping[str, Any] | None = None
+    """The arguments ``stability demo`` calls the method with (``DemoInput`` for an image); None: not in the demo."""
     checks: tuple[tuple[str, Callable[[str, Any], None], bool], ...] = field(init=False, repr=False, compare=False)
     """Each argument's check, and whether it has anything to say when the argument is left out (None)."""
 

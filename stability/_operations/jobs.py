@@ -10,7 +10,7 @@ from typing import Any
 
 from .._core import limits as L
 from .._core import validation as check
-from .._core.errors import StabilityError, ValidationError
+from .._core.errors import StabilityError
 from .._core.flow import Answer, BodyCutShort, Operation
 from .common import _json_object, operation
 from .entry import Entry
@@ -26,13 +26,11 @@ def result_entry(kind: str) -> Entry:
 
 
 def check_job(kind: Any, job_id: Any) -> None:
-    from .._core.polling import JOB_KINDS
+    """A job handle's kind (an operation that starts a job) and id, checked before its first poll."""
+    from .registry import REGISTRY
 
-    check.choice("kind", kind, JOB_KINDS)
-    if not isinstance(job_id, str) or len(job_id) != L.GENERATION_ID_LENGTH:
-        raise ValidationError(
-            "job_id", job_id, f"must be the {L.GENERATION_ID_LENGTH}-character id a job start returned"
-        )
+    check.choice("kind", kind, tuple(name for name, entry in REGISTRY.items() if entry.starts_job))
+    check.job_id(job_id)
 
 
 class DownloadCutShort(BodyCutShort):

@@ -11,12 +11,12 @@ from typing import Any, Final
 
 from .._core import limits as L
 from .._core import validation as check
-from .._core.errors import GenerationFailedError, ValidationError
+from .._core.errors import GenerationFailedError
 from .._core.flow import Answer, Operation
 from .._files.inputs import ImageSource
 from .._results import Account, Engine, ImageResult
 from .common import Expected, _b64, _image, _image_bytes, _is_json, _json_object, image_input, operation
-from .entry import Entry, Param
+from .entry import DemoInput, Entry, Param
 
 DEFAULT_ENGINE = "stable-diffusion-512-v2-1"
 DEFAULT_MASKING_ENGINE = "stable-inpainting-512-v2-0"
@@ -55,7 +55,11 @@ def _with(*extra: tuple[str, Param], after: str = "prompt") -> Mapping[str, Para
     return MappingProxyType(params)
 
 
-_IMAGE = Param(check.Image(L.V1_INPUT_FORMATS), "the initial image", "PATH")
+# What check.v1_image_size holds an input image to: it sets the output's size.
+_INPUT_SIZE = (
+    f"sides multiples of {L.V1_SIDE_MULTIPLE}, at most {int(L.V1_SIDE.high)}; at most {L.V1_MAX_PIXELS:,} pixels"
+)
+_IMAGE = Param(check.Image(L.V1_INPUT_FORMATS), f"the initial image ({_INPUT_SIZE})", "PATH")
 _SIDE = check.Number(L.V1_SIDE, integer=True)
 
 # ----------------------------------------------------------------------------------------------- parsing
@@ -171,22 +175,27 @@ def _masked_image_to_image(entry: Entry, args: dict[str, Any]) -> Operation[list
     assert source is not None
     check.v1_image_size(source)
     mask = image_input(entry, args, "mask")
-    mask_source = args.get("mask_source")
-    if mask_source is None:
-        mask_source = "MASK_IMAGE_WHITE" if mask is not None else "INIT_IMAGE_ALPHA"
-    if mask_source == "INIT_IMAGE_ALPHA":
-        if not source.info.has_alpha:
-            raise ValidationError(
-                "image", source.file_name, "mask_source INIT_IMAGE_ALPHA needs an image with an alpha channel"
-            )
-        mask = None  # the API ignores it; do not upload it
-    elif mask is None:
-        raise ValidationError("mask", None, f"mask_source {mask_source} needs a mask image")
-    elif (mask.info.width, mask.info.height) != (source.info.width, source.info.height):
-        rule = f"must be the same size as image ({source.info.width}x{source.info.height})"
-        raise ValidationError("mask", f"{mask.info.width}x{mask.info.height}", rule)
+    mask_source = args.get("mask_source") or ("MASK_IMAGE_WHITE" if mask is not None else "INIT_IMAGE_ALPHA")
+    mask = check.v1_mask(source, mask, mask_source)
     uploads = {"init_image": source, "mask_image": mask}
     return _generation(entry, args, prompts, _input_size(source), uploads, mask_source=mask_source)
+
+
+def _read(name: str, operation_id: str, module: str, parse: Callable[[Answer], Any], summary: str) -> Entry:
+    """A free read of the account's data: its CLI command is its name; the demo runs it with no arguments."""
+    returns: Any = name
+    return Entry(
+        name,
+        operation_id,
+        f"stability_api.api.v1alpha.{module}",
+        charged=False,
+        fake=module,
+        cli=name,
+        summary=summary,
+        returns=returns,
+        parse=parse,
+        example=MappingProxyType({}),
+    )
 
 
 def _generation_entry(name: str, operation_id: str, module: str, **kwargs: Any) -> Entry:
@@ -220,6 +229,10 @@ ENTRIES: Final = (
             after="engine",
         ),
         renamed=_NAMES,
+        # 768x768: a size image-to-video takes, so this first image feeds every later step of the demo.
+        example=MappingProxyType(
+            {"prompt": "a lighthouse at dawn, oil painting", "width": 768, "height": 768, "seed": 42}
+        ),
     ),
     _generation_entry(
         "image_to_image",
@@ -248,6 +261,9 @@ ENTRIES: Final = (
         files=("init_image",),
         renamed=MappingProxyType({**_NAMES, "image": "init_image"}),
         unexposed=("width", "height"),  # the output has the image's size
+        example=MappingProxyType(
+            {"prompt": "as a watercolour", "image": DemoInput.IMAGE, "step_schedule_start": 0.6, "seed": 7}
+        ),
     ),
     _generation_entry(
         "masked_image_to_image",
@@ -259,7 +275,7 @@ ENTRIES: Final = (
         prepare=_masked_image_to_image,
         model="MaskingRequest",
         params=_with(
-            ("image", Param(check.Image(L.V1_INPUT_FORMATS), "the image to repaint", "PATH")),
+            ("image", Param(check.Image(L.V1_INPUT_FORMATS), f"the image to repaint ({_INPUT_SIZE})", "PATH")),
             (
                 "mask",
                 Param(
@@ -282,38 +298,9 @@ ENTRIES: Final = (
         renamed=MappingProxyType({**_NAMES, "image": "init_image", "mask": "mask_image"}),
         unexposed=("width", "height"),
         defaulted=("engine", "mask_source"),  # from whether a mask is given
+        example=MappingProxyType({"prompt": "a red door", "image": DemoInput.IMAGE, "mask": DemoInput.MASK, "seed": 8}),
     ),
-    Entry(
-        "engines",
-        "listEngines",
-        "stability_api.api.v1alpha.list_engines",
-        charged=False,
-        fake="list_engines",
-        cli="engines",
-        summary="List the engines your key may use (v1alpha).",
-        returns="engines",
-        parse=_parse_engines,
-    ),
-    Entry(
-        "account",
-        "getAccount",
-        "stability_api.api.v1alpha.get_account",
-        charged=False,
-        fake="get_account",
-        cli="account",
-        summary="Show the account that owns the key.",
-        returns="account",
-        parse=_parse_account,
-    ),
-    Entry(
-        "balance",
-        "getBalance",
-        "stability_api.api.v1alpha.get_balance",
-        charged=False,
-        fake="get_balance",
-        cli="balance",
-        summary="Show your credits (1 credit = 1 US cent).",
-        returns="balance",
-        parse=_parse_balance,
-    ),
+    _read("engines", "listEngines", "list_engines", _parse_engines, "List the engines your key may use (v1alpha)."),
+    _read("account", "getAccount", "get_account", _parse_account, "Show the account that owns the key."),
+    _read("balance", "getBalance", "get_balance", _parse_balance, "Show your credits (1 credit = 1 US cent)."),
 )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from .._core import limits as L
 from .._core import validation as check
-from .._core.errors import GenerationFailedError, ValidationError
+from .._core.errors import GenerationFailedError
 from .._core.flow import Answer, Operation
 from .._results import ImageResult, VideoResult
 from .common import (
@@ -24,7 +25,7 @@ from .common import (
     operation,
     parse_started,
 )
-from .entry import Entry, Param
+from .entry import DemoInput, Entry, Param
 
 UPSCALE_RESULT = Expected()
 INPAINT_RESULT = Expected(max_pixels=int(L.INPAINT_PIXELS.high))
@@ -33,7 +34,7 @@ INPAINT_RESULT = Expected(max_pixels=int(L.INPAINT_PIXELS.high))
 
 _FORMATS = ", ".join(f.upper() for f in L.V2_IMAGE_INPUT_FORMATS)
 _NEGATIVE = Param(check.Text(L.V2_PROMPT_MAX_CHARS), "what to steer away from", "TEXT")
-_SEED = Param(check.Number(L.V2_SEED, integer=True), "noise seed; 0 is random", "N")
+_SEED = Param(check.Number(L.V2_SEED, integer=True), "noise seed; 0 is random", "N", unset="0")
 _OUTPUT_FORMAT = Param(
     check.Choice(L.V2_OUTPUT_FORMATS), "the image format", "FORMAT", unset="from the -o extension, else png"
 )
@@ -98,27 +99,10 @@ def _inpaint(entry: Entry, args: dict[str, Any]) -> Operation[ImageResult]:
     check.pixel_bounds(source, L.INPAINT_PIXELS)
     mask_source = None
     if mode == "search":
-        if search_prompt is None or not search_prompt.strip():  # its length and text are checked by its rule
-            raise ValidationError(
-                "search_prompt", search_prompt, "is required" if search_prompt is None else "must not be empty"
-            )
-        if mask is not None:
-            raise ValidationError("mask", "<image>", "is not used in search mode; pass search_prompt or mask, not both")
+        check.inpaint_search(search_prompt, mask)
     else:
-        if search_prompt is not None:
-            raise ValidationError("search_prompt", search_prompt, "is only used in search mode (mode='search')")
         mask_source = image_input(entry, args, "mask")
-        if mask_source is not None:
-            # The API resizes the mask to the image; one larger than any image it takes is a mistake (or a
-            # decompression bomb), refused before a byte of it is uploaded.
-            if mask_source.info.pixels > L.INPAINT_PIXELS.high:
-                info = mask_source.info
-                rule = f"must have at most {int(L.INPAINT_PIXELS.high):,} pixels, the most an inpaint image may have (this mask is {info.width}x{info.height})"
-                raise ValidationError("mask", mask_source.file_name, rule)
-        elif not source.info.has_alpha:
-            raise ValidationError(
-                "mask", None, "mask mode needs a mask image, or an image with an alpha channel (transparent = repaint)"
-            )
+        check.inpaint_mask(source, mask_source, search_prompt)
     uploads = {"image": source, "mask": mask_source}
     return operation(entry, args, uploads=uploads, limit_request=True, mode=mode)
 
@@ -133,14 +117,32 @@ def _upscale(entry: Entry, args: dict[str, Any]) -> Operation[str]:
 def _image_to_video(entry: Entry, args: dict[str, Any]) -> Operation[str]:
     source = image_input(entry, args, "image")
     assert source is not None
-    size = (source.info.width, source.info.height)
-    if size not in L.VIDEO_SIZES:
-        allowed = ", ".join(f"{w}x{h}" for w, h in L.VIDEO_SIZES)
-        raise ValidationError("image", f"{size[0]}x{size[1]}", f"must be exactly one of {allowed} pixels")
+    check.exact_size(source, L.VIDEO_SIZES)
     return operation(entry, args, uploads={"image": source}, limit_request=True)
 
 
-_RESULT_ID: Final = MappingProxyType({"job_id": "id"})
+def _result(
+    name: str, operation_id: str, module: str, parse: Callable[[Answer], Any], *, finishes: str,
+    media: Literal["image", "video"], fake: str,
+) -> Entry:  # fmt: skip
+    """A job's result: polled by id (202 while running), the media itself once done."""
+    return Entry(
+        name,
+        operation_id,
+        f"stability_api.api.v2alpha.{module}",
+        charged=False,
+        fake=fake,
+        cli="result",
+        summary="Resume a job by id: wait for it and download its result.",
+        returns="result",
+        parse=parse,
+        accept=(f"{media}/*",),
+        finishes=finishes,
+        media=media,
+        renamed=MappingProxyType({"job_id": "id"}),
+        max_body=L.MAX_MEDIA_BODY,
+    )
+
 
 ENTRIES: Final = (
     Entry(
@@ -186,6 +188,15 @@ ENTRIES: Final = (
         accept=("image/*",),
         defaulted=("mode",),  # search when a search_prompt is given, else mask
         max_body=L.MAX_MEDIA_BODY,
+        example=MappingProxyType(
+            {
+                "prompt": "a clear blue sky",
+                "image": DemoInput.IMAGE,
+                "mask": DemoInput.MASK,
+                "output_format": "jpeg",
+                "seed": 9,
+            }
+        ),
     ),
     Entry(
         "upscale",
@@ -214,22 +225,18 @@ ENTRIES: Final = (
         price=L.PRICE_UPSCALE,
         files=("image",),
         starts_job="upscale_result",
+        example=MappingProxyType(
+            {"prompt": "a sharper lighthouse", "image": DemoInput.IMAGE, "output_format": "webp", "seed": 10}
+        ),
     ),
-    Entry(
+    _result(
         "upscale_result",
         "getUpscaleResult",
-        "stability_api.api.v2alpha.get_upscale_result",
-        charged=False,
-        fake="get_upscale_result",
-        cli="result",
-        summary="Resume a job by id: wait for it and download its result.",
-        returns="result",
-        parse=parse_image,
-        accept=("image/*",),
+        "get_upscale_result",
+        parse_image,
         finishes="upscale",
         media="image",
-        renamed=_RESULT_ID,
-        max_body=L.MAX_MEDIA_BODY,
+        fake="get_upscale_result",
     ),
     Entry(
         "image_to_video",
@@ -258,21 +265,15 @@ ENTRIES: Final = (
         price=L.PRICE_IMAGE_TO_VIDEO,
         files=("image",),
         starts_job="image_to_video_result",
+        example=MappingProxyType({"image": DemoInput.IMAGE, "seed": 11}),
     ),
-    Entry(
+    _result(
         "image_to_video_result",
         "getImageToVideoResult",
-        "stability_api.api.v2alpha.get_image_to_video_result",
-        charged=False,
-        fake="get_image_to_video_result",
-        cli="result",
-        summary="Resume a job by id: wait for it and download its result.",
-        returns="result",
-        parse=parse_video,
-        accept=("video/*",),
+        "get_image_to_video_result",
+        parse_video,
         finishes="image_to_video",
         media="video",
-        renamed=_RESULT_ID,
-        max_body=L.MAX_MEDIA_BODY,
+        fake="get_image_to_video_result",
     ),
 )

@@ -25,6 +25,12 @@ gives on its own conforms to openapi/stability.yaml. Where the service's documen
 - Balances may go negative (no 402 is documented); v1alpha `Organization` headers are accepted as they come.
 - v1alpha init and mask images must have sides that are multiples of 64 and at most 1,048,576 pixels.
 
+Operations go by the client's method names (`OPERATIONS`: `text_to_image`, `masked_image_to_image`, `engines`,
+`account`, `balance`, `upscale_result`, ...) in `inject`, `count`, `charges` and `RecordedRequest.operation`;
+the fake's routes are read from the SDK's registry of operations. The former names (`masking`, `list_engines`,
+`get_account`, `get_balance`, `get_upscale_result`, `get_image_to_video_result`) are still taken, with a
+DeprecationWarning.
+
 Also: the pytest fixture `stability_fake` (a started fake; no rate limit; jobs finish at once), and the command
 line `python -m stability.testing --port 8080 [--host H] [--job-duration S] [--json]`, also reachable as
 `run_fake_server(argv)`.

@@ -17,11 +17,13 @@ import logging
 import secrets
 import threading
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .._core import limits as L
+from .._core.validation import Text
+from .._operations.registry import REGISTRY, Entry
 from . import _media as media
 from ._clock import Clock
 from ._errors import (
@@ -29,18 +31,18 @@ from ._errors import (
     NOT_FOUND_MESSAGE,
     RATE_LIMIT_NAME,
     SERVER_ERROR_MESSAGE,
-    ApiError,
+    ErrorReply,
     Version,
     default_status_name,
-    error_answer,
     error_body,
+    error_reply,
     rate_limit_message,
 )
-from ._faults import REPLACING_KINDS, Fault, FaultQueue
+from ._faults import REPLACING_KINDS, RESULT_OPERATIONS, Fault, FaultQueue
 from ._forms import BodyError, Part, drain, media_type_of, read_json, read_multipart
-from ._http import Answer, Headers, Incoming
+from ._http import Headers, Incoming, Reply
 from ._routes import Route, match_route
-from ._rules import V1Options, V2Form, v1_image, v1_options, v1_samples, video_size
+from ._rules import V1Options, V2Form, field_rules, given, v1_image, v1_options, v1_samples
 
 log = logging.getLogger("stability.testing")
 
@@ -80,7 +82,8 @@ class RecordedRequest:
     `fields` holds the form fields as text, the JSON body's top-level fields as parsed, and the fields of the
     v1alpha JSON `options` part (merged in; `options` itself stays as sent);
     `status` is what was answered, 0 when the connection was dropped unanswered; `fault` names the injected
-    fault that acted on the request, if any.
+    fault that acted on the request, if any; `operation` is the client method's name (``OPERATIONS``), None
+    for a path the fake does not serve.
     """
 
     method: str
@@ -127,8 +130,16 @@ class Call:
         return self.route.operation
 
     @property
+    def entry(self) -> Entry:
+        return REGISTRY[self.route.operation]
+
+    @property
     def version(self) -> Version:
         return self.route.version
+
+
+Output = tuple[str, media.Body]
+"""A finished job's media type and bytes."""
 
 
 @dataclass(slots=True)
@@ -138,11 +149,14 @@ class Job:
     id: str
     key: str
     operation: str
+    """The operation that started it."""
     done_at: float
     seed: int
     width: int
     height: int
     salt: str
+    output: Callable[[Job], Output]
+    """Makes the result, when it is first fetched (the operation that started the job says how)."""
     output_format: str = "png"
     creativity: float = 0.0
     image: bytes = b""
@@ -236,11 +250,11 @@ class App:
 
     # ------------------------------------------------------------------------------------------ handling
 
-    def handle(self, incoming: Incoming) -> Answer:
+    def handle(self, incoming: Incoming) -> Reply:
         """Answer one request (see the module docstring for the order of steps)."""
         path = incoming.path.split("?", 1)[0]
         found = match_route(incoming.method, path)
-        if isinstance(found, Answer):
+        if isinstance(found, Reply):
             drain(incoming.body)
             if path.startswith("/v2alpha/"):
                 found.headers.append(("x-request-id", secrets.token_hex(16)))
@@ -250,26 +264,26 @@ class App:
         with self._lock:
             fault = self._faults.take(route.operation)
         if fault is not None and fault.kind == "drop_before_request":
-            return Answer(DROP_STATUS, action="drop_before_request")
+            return Reply(DROP_STATUS, action="drop_before_request")
         call = Call(route, params, incoming.headers, fault=fault)
         self._read_body(call, incoming.body)
-        answer = self._answer(call)
-        status = DROP_STATUS if answer.action == "drop_after_request" else answer.status
+        reply = self._reply(call)
+        status = DROP_STATUS if reply.action == "drop_after_request" else reply.status
         fields, files = _observed(call)
         self._record(incoming, path, route.operation, fields, files, status, fault.kind if fault else None)
-        return answer
+        return reply
 
-    def _answer(self, call: Call) -> Answer:
+    def _reply(self, call: Call) -> Reply:
         fault = call.fault
         if fault is not None and fault.kind in REPLACING_KINDS:
-            answer = self._fault_answer(call.version, fault)
+            reply = self._fault_reply(call.version, fault)
         else:
-            answer = self._process(call)
+            reply = self._process(call)
             if fault is not None:
-                answer = _alter(answer, fault)
+                reply = _alter(reply, fault)
         if call.version == "v2alpha":
-            answer.headers.append(("x-request-id", secrets.token_hex(16)))
-        return answer
+            reply.headers.append(("x-request-id", secrets.token_hex(16)))
+        return reply
 
     def _read_body(self, call: Call, body: Iterable[bytes]) -> None:
         try:
@@ -286,16 +300,16 @@ class App:
             drain(body)
             call.body_error = exc
 
-    def _process(self, call: Call) -> Answer:
+    def _process(self, call: Call) -> Reply:
         try:
             self._authenticate(call)
             self._rate_limit(call)
             return self._operations[call.operation](self, call)
-        except ApiError as error:
-            return error_answer(call.version, error)
+        except ErrorReply as error:
+            return error_reply(call.version, error)
         except Exception:
             log.exception("the fake failed on %s", call.operation)
-            return error_answer(call.version, ApiError(500, "internal_error", "the fake server failed"))
+            return error_reply(call.version, ErrorReply(500, "internal_error", "the fake server failed"))
 
     def _record(
         self,
@@ -314,7 +328,7 @@ class App:
 
     # ------------------------------------------------------------------------------------------ faults
 
-    def _fault_answer(self, version: Version, fault: Fault) -> Answer:
+    def _fault_reply(self, version: Version, fault: Fault) -> Reply:
         status, headers = fault.status_code, list(fault.headers)
         if fault.kind in ("html_error", "malformed_json", "empty_body"):
             body = {
@@ -322,12 +336,12 @@ class App:
                 "malformed_json": b'{"id": "7f3a", "name": "internal_error", "errors": ["An unexpected',
                 "empty_body": b"",
             }[fault.kind]
-            return Answer(status, [("Content-Type", fault.content_type or "text/plain"), *headers], body)
+            return Reply(status, [("Content-Type", fault.content_type or "text/plain"), *headers], body)
         name, message = _fault_error(version, status)
         body, content_type = error_body(version, status, name, [message])
         if fault.body is not None:
             body = fault.body
-        return Answer(status, [("Content-Type", fault.content_type or content_type), *headers], body)
+        return Reply(status, [("Content-Type", fault.content_type or content_type), *headers], body)
 
     # ------------------------------------------------------------------------------------------ shared steps
 
@@ -336,9 +350,9 @@ class App:
         if value[:7].lower() == "bearer ":
             value = value[7:].strip()
         if not value:
-            raise ApiError(401, "unauthorized", "missing authorization header")
+            raise ErrorReply(401, "unauthorized", "missing authorization header")
         if value not in self.settings.api_keys:
-            raise ApiError(401, "unauthorized", "invalid API key")
+            raise ErrorReply(401, "unauthorized", "invalid API key")
         call.key = value
 
     def _rate_limit(self, call: Call) -> None:
@@ -351,7 +365,7 @@ class App:
             message = rate_limit_message(limiter.requests, limiter.window, limiter.lockout)
             # The service documents no Retry-After: a client must know the lockout. Opt in to test the header.
             headers = [("Retry-After", str(max(1, int(wait + 0.999))))] if self.settings.rate_limit_retry_after else []
-            raise ApiError(429, RATE_LIMIT_NAME, message, headers=headers)
+            raise ErrorReply(429, RATE_LIMIT_NAME, message, headers=headers)
 
     def _charge(self, call: Call, credits: float) -> None:
         with self._lock:
@@ -392,10 +406,10 @@ class App:
     def _v1_accept(self, call: Call) -> str:
         accept = call.headers.get("accept")
         if accept is None:
-            raise ApiError(400, "missing_field", '"Accept" is missing from header')
+            raise ErrorReply(400, "missing_field", '"Accept" is missing from header')
         accept = accept.strip().lower()
         if accept not in ("image/png", "application/json"):
-            raise ApiError(
+            raise ErrorReply(
                 400,
                 "invalid_enum_value",
                 f'header.Accept must be one of "image/png", "application/json" but got value {accept!r}',
@@ -404,22 +418,22 @@ class App:
 
     def _v1_body(self, call: Call) -> None:
         if call.body_error is not None:
-            raise ApiError(400, "decode_payload", str(call.body_error))
+            raise ErrorReply(400, "decode_payload", str(call.body_error))
 
     def _v1_engine(self, call: Call) -> None:
         engine = call.params["engine_id"]
         if engine not in ENGINE_IDS:
-            raise ApiError(404, "not_found", f"engine {engine!r} not found")
+            raise ErrorReply(404, "not_found", f"engine {engine!r} not found")
 
-    def _v1_options_part(self, call: Call, **kinds: bool) -> V1Options:
+    def _v1_options_part(self, call: Call) -> V1Options:
         part = call.parts.get("options")
         if part is None:
-            raise ApiError(400, "missing_field", '"options" is missing from body')
+            raise ErrorReply(400, "missing_field", '"options" is missing from body')
         try:
             payload = json.loads(part.data)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, "decode_payload", f"options: not valid JSON ({exc})") from exc
-        return v1_options(payload, "options", **kinds)
+            raise ErrorReply(400, "decode_payload", f"options: not valid JSON ({exc})") from exc
+        return v1_options(payload, "options", call.operation)
 
     def _v1_generate(
         self,
@@ -428,28 +442,28 @@ class App:
         accept: str,
         size: tuple[int, int],
         paint: Callable[[int, bool], bytes],
-    ) -> Answer:
+    ) -> Reply:
         filtered = self._moderated(text for text, _ in options.prompts)
         salt = "|".join(text for text, _ in options.prompts)
         first = self._seed(options.seed, L.V1_SEED.high, salt)
         seeds = [(first - 1 + i) % int(L.V1_SEED.high) + 1 for i in range(options.samples)]
         key = (call.operation, size, "png", filtered)
         images = [self._cached(key, functools.partial(self._padded, paint, seed, filtered)) for seed in seeds]
-        self._charge(call, L.V1_CREDITS_PER_IMAGE * len(images))
+        self._charge(call, L.V1_CREDITS_PER_IMAGE * len(images))  # v1alpha documents a price per image only
         reason = "CONTENT_FILTERED" if filtered else "SUCCESS"
         if accept == "image/png":
             headers = [("Content-Type", "image/png"), ("Finish-Reason", reason), ("Seed", str(seeds[0]))]
-            return Answer(200, headers, images[0])
+            return Reply(200, headers, images[0])
         artifacts = [
             {"base64": _b64(image), "seed": seed, "finishReason": reason}
             for image, seed in zip(images, seeds, strict=True)
         ]
         return _json(200, {"artifacts": artifacts})
 
-    def _text_to_image(self, call: Call) -> Answer:
+    def _text_to_image(self, call: Call) -> Reply:
         accept = self._v1_accept(call)
         self._v1_body(call)
-        options = v1_options(call.json, "body")
+        options = v1_options(call.json, "body", call.operation)
         v1_samples(options, accept)
         self._v1_engine(call)
         size = (options.width, options.height)
@@ -460,10 +474,10 @@ class App:
 
         return self._v1_generate(call, options, accept, size, paint)
 
-    def _image_to_image(self, call: Call) -> Answer:
+    def _image_to_image(self, call: Call) -> Reply:
         accept = self._v1_accept(call)
         self._v1_body(call)
-        options = self._v1_options_part(call, schedule=True)
+        options = self._v1_options_part(call)
         v1_samples(options, accept)
         found, data = _required(v1_image(call.parts, "init_image"))
         self._v1_engine(call)
@@ -477,18 +491,18 @@ class App:
 
         return self._v1_generate(call, options, accept, size, paint)
 
-    def _masking(self, call: Call) -> Answer:
+    def _masked_image_to_image(self, call: Call) -> Reply:
         accept = self._v1_accept(call)
         self._v1_body(call)
-        options = self._v1_options_part(call, masking=True)
+        options = self._v1_options_part(call)
         v1_samples(options, accept)
         found, data = _required(v1_image(call.parts, "init_image"))
-        source = options.mask_source or "INIT_IMAGE_ALPHA"
+        source = str(options.fields["mask_source"])  # the API requires it: v1_options refused a request without
         mask = v1_image(call.parts, "mask_image", required=False) if source != "INIT_IMAGE_ALPHA" else None
         if source != "INIT_IMAGE_ALPHA" and mask is None:
-            raise ApiError(400, "invalid_mask_image", f"mask_image is required when mask_source is {source}")
+            raise ErrorReply(400, "invalid_mask_image", f"mask_image is required when mask_source is {source}")
         if mask is not None and (mask[0].width, mask[0].height) != (found.width, found.height):
-            raise ApiError(400, "invalid_image_dimensions", "mask_image must have the same size as init_image")
+            raise ErrorReply(400, "invalid_image_dimensions", "mask_image must have the same size as init_image")
         self._v1_engine(call)
         size = (found.width, found.height)
         salt = "|".join(text for text, _ in options.prompts)
@@ -502,76 +516,69 @@ class App:
 
         return self._v1_generate(call, options, accept, size, paint)
 
-    def _list_engines(self, call: Call) -> Answer:
+    def _engines(self, call: Call) -> Reply:
         return _json(200, {"engines": [dict(engine) for engine in ENGINES]})
 
-    def _get_account(self, call: Call) -> Answer:
+    def _account(self, call: Call) -> Reply:
         user = hashlib.sha256(call.key.encode()).hexdigest()[:12]
         organization = {"id": f"org-{user}", "name": "Fake Organization", "role": "OWNER", "is_default": True}
         body = {"id": f"user-{user}", "email": f"user-{user}@example.com", "organizations": [organization]}
         return _json(200, body)
 
-    def _get_balance(self, call: Call) -> Answer:
+    def _balance(self, call: Call) -> Reply:
         return _json(200, {"credits": self.balance(call.key)})
 
     # ------------------------------------------------------------------------------------------ v2alpha
 
-    def _v2_accept(self, call: Call, default: str) -> str:
-        """`accept`: absent or `*/*` means the default; anything else outside the enum is a 400.
+    def _v2_accept(self, call: Call) -> str:
+        """`accept`: absent or `*/*` means the operation's default; anything else outside the enum is a 400.
 
         `*/*` is outside the v2alpha enum, yet it is what HTTP clients send when told nothing and what
         Stability's own inpaint Python sample sends (it then saves the bytes): see the package docstring.
         """
+        default = call.entry.accept[0]  # `image/*` or `video/*`: what the operation answers when not asked
         accept = call.headers.get("accept", "").strip().lower()
         if accept in ("", "*/*"):
             return default
         if accept not in (default, "application/json"):
-            raise ApiError(400, "bad_request", f"accept: must be {default} or application/json")
+            raise ErrorReply(400, "bad_request", f"accept: must be {default} or application/json")
         return accept
 
     def _v2_form(self, call: Call) -> V2Form:
         if call.body_error is not None:
-            raise ApiError(400, "bad_request", str(call.body_error))
+            raise ErrorReply(400, "bad_request", str(call.body_error))
         return V2Form(call.parts)
 
-    def _v2_moderate(self, *texts: str | None) -> None:
+    def _v2_moderate(self, call: Call, values: Mapping[str, Any]) -> None:
+        """A 403 when any text field (prompt, negative or search prompt) holds the moderated word."""
+        texts = (values.get(name) for name, rule, _ in field_rules(call.operation) if isinstance(rule, Text))
         if self._moderated(texts):
-            raise ApiError(403, "content_moderation", MODERATION_MESSAGE)
+            raise ErrorReply(403, "content_moderation", MODERATION_MESSAGE)
 
-    def _image_to_video(self, call: Call) -> Answer:
+    def _image_to_video(self, call: Call) -> Reply:
         form = self._v2_form(call)
-        image = form.image("image", L.VIDEO_INPUT_FORMATS)
-        video_size(form, image)
-        seed = form.number("seed", L.V2_SEED, 0, whole=True)
-        form.number("cfg_scale", L.VIDEO_CFG_SCALE, 1.8)
-        motion = form.number("motion_bucket_id", L.VIDEO_MOTION_BUCKET_ID, 127)
+        values = form.read(call.operation, image={"sizes": L.VIDEO_SIZES})
         form.raise_if_invalid()
-        found, data = _required(image)
-        salt = f"{hashlib.sha256(data).hexdigest()}:{motion:g}"
-        return self._start(call, L.PRICE_IMAGE_TO_VIDEO, seed, found.width, found.height, salt)
+        found, data = _required(values["image"])
+        salt = f"{hashlib.sha256(data).hexdigest()}:{given(values['motion_bucket_id'], 127):g}"
+        job = self._start_job(call, given(values["seed"], 0), found.width, found.height, salt, self._video_output)
+        return self._started(call, job)
 
-    def _upscale(self, call: Call) -> Answer:
+    def _upscale(self, call: Call) -> Reply:
         form = self._v2_form(call)
-        image = form.image("image", L.V2_IMAGE_INPUT_FORMATS, pixels=L.UPSCALE_PIXELS)
-        prompt = form.text("prompt", required=True, max_chars=L.V2_PROMPT_MAX_CHARS)
-        negative = form.text("negative_prompt", max_chars=L.V2_PROMPT_MAX_CHARS)
-        output_format = form.choice("output_format", L.V2_OUTPUT_FORMATS, "png") or "png"
-        seed = form.number("seed", L.V2_SEED, 0, whole=True)
-        creativity = form.number("creativity", L.UPSCALE_CREATIVITY, 0.3)
+        values = form.read(call.operation, image={"pixels": L.UPSCALE_PIXELS})
         form.raise_if_invalid()
-        self._v2_moderate(prompt, negative)
-        found, data = _required(image)
-        job = self._start_job(call, seed, found.width, found.height, prompt or "")
-        job.output_format, job.creativity, job.image = output_format, creativity, data
-        self._charge(call, L.PRICE_UPSCALE)
-        return _json(200, {"id": job.id})
+        self._v2_moderate(call, values)
+        found, data = _required(values["image"])
+        prompt = values["prompt"] or ""
+        job = self._start_job(call, given(values["seed"], 0), found.width, found.height, prompt, self._upscale_output)
+        job.output_format = values["output_format"] or "png"
+        job.creativity, job.image = given(values["creativity"], 0.3), data
+        return self._started(call, job)
 
-    def _start(self, call: Call, price: float, seed: float, width: int, height: int, salt: str) -> Answer:
-        job = self._start_job(call, seed, width, height, salt)
-        self._charge(call, price)
-        return _json(200, {"id": job.id})
-
-    def _start_job(self, call: Call, seed: float, width: int, height: int, salt: str) -> Job:
+    def _start_job(
+        self, call: Call, seed: float, width: int, height: int, salt: str, output: Callable[[Job], Output]
+    ) -> Job:
         now = self.clock.now()
         job = Job(
             id=secrets.token_hex(L.GENERATION_ID_LENGTH // 2),
@@ -582,26 +589,33 @@ class App:
             width=width,
             height=height,
             salt=salt,
+            output=output,
         )
         with self._lock:
             self._jobs[job.id] = job
         return job
 
-    def _inpaint(self, call: Call) -> Answer:
-        accept = self._v2_accept(call, "image/*")
+    def _started(self, call: Call, job: Job) -> Reply:
+        """The id of a job just started, charged at the operation's price."""
+        self._charge(call, _price(call.entry))
+        return _json(200, {"id": job.id})
+
+    def _inpaint(self, call: Call) -> Reply:
+        accept = self._v2_accept(call)
         form = self._v2_form(call)
-        mode = form.choice("mode", L.INPAINT_MODES, None)
-        image = form.image("image", L.V2_IMAGE_INPUT_FORMATS, pixels=L.INPAINT_PIXELS)
-        prompt = form.text("prompt", required=True, max_chars=L.V2_PROMPT_MAX_CHARS)
-        negative = form.text("negative_prompt", max_chars=L.V2_PROMPT_MAX_CHARS)
-        search = form.text("search_prompt", required=mode == "search", max_chars=L.V2_PROMPT_MAX_CHARS)
-        mask = form.image("mask", L.V2_IMAGE_INPUT_FORMATS, required=False) if mode == "mask" else None
+        # The API's rules depend on the mode: the search prompt or the mask, read in this order.
+        mode = form.one(call.operation, "mode")
+        image = form.one(call.operation, "image", pixels=L.INPAINT_PIXELS)
+        prompt = form.one(call.operation, "prompt")
+        negative = form.one(call.operation, "negative_prompt")
+        search = form.one(call.operation, "search_prompt", required=mode == "search")
+        mask = form.one(call.operation, "mask") if mode == "mask" else None
         if mode == "mask" and mask is None and image is not None and not image[0].has_alpha:
             form.errors.append("mask: is required when image has no alpha channel")
-        seed = form.number("seed", L.V2_SEED, 0, whole=True)
-        output_format = form.choice("output_format", L.V2_OUTPUT_FORMATS, "png") or "png"
+        seed = given(form.one(call.operation, "seed"), 0)
+        output_format = form.one(call.operation, "output_format") or "png"
         form.raise_if_invalid()
-        self._v2_moderate(prompt, negative, search)
+        self._v2_moderate(call, {"prompt": prompt, "negative_prompt": negative, "search_prompt": search})
         found, data = _required(image)
         used_seed = self._seed(seed, L.V2_SEED.high, prompt or "")
 
@@ -618,41 +632,46 @@ class App:
         output = self._cached(
             (call.operation, found.width, found.height, output_format), functools.partial(self._padded, paint)
         )
-        self._charge(call, L.PRICE_INPAINT_SEARCH if mode == "search" else L.PRICE_INPAINT_MASK)
+        self._charge(call, _price(call.entry, mode))
         return _v2_result(accept, "image", media.media_type(output_format), output, used_seed)
 
-    def _result(self, call: Call, default_accept: str) -> Answer:
+    def _job_result(self, call: Call) -> Reply:
+        """Any job's result: 202 until it is done, then its output (the job says how to make it)."""
         generation_id = call.params["id"]
         if len(generation_id) != L.GENERATION_ID_LENGTH:
-            raise ApiError(400, "bad_request", f"id: must be {L.GENERATION_ID_LENGTH} characters long")
-        accept = self._v2_accept(call, default_accept)
+            raise ErrorReply(400, "bad_request", f"id: must be {L.GENERATION_ID_LENGTH} characters long")
+        accept = self._v2_accept(call)
         job = self._find_job(call, generation_id)
         now = self.clock.now()
         held = call.fault is not None and call.fault.kind == "never_finish"
         if held or now < job.done_at:
             return _json(202, {"id": job.id, "status": "in-progress"})
-        if job.operation == "image_to_video":
-            video = self._video(job)
-            if isinstance(video, bytes):
-                video = self._cached(("video", job.width, job.height), lambda: _as_bytes(self._video(job)))
-            return _v2_result(accept, "video", "video/mp4", video, job.seed)
-        if job.result is None:
-            job.result = self._upscaled(job)
-        return _v2_result(accept, "image", media.media_type(job.output_format), job.result, job.seed)
+        media_type, output = job.output(job)
+        return _v2_result(accept, call.entry.media or "image", media_type, output, job.seed)
 
     def _find_job(self, call: Call, generation_id: str) -> Job:
-        started_by = {"get_image_to_video_result": "image_to_video", "get_upscale_result": "upscale"}
         with self._lock:
             job = self._jobs.get(generation_id)
             if job is not None and self.clock.now() > job.done_at + self.settings.retention:
                 del self._jobs[generation_id]
                 job = None
-            if job is None or job.key != call.key or job.operation != started_by[call.operation]:
-                raise ApiError(404, "generation_not_found", NOT_FOUND_MESSAGE)
+            if job is None or job.key != call.key or job.operation != call.entry.finishes:
+                raise ErrorReply(404, "generation_not_found", NOT_FOUND_MESSAGE)
             return job
+
+    def _video_output(self, job: Job) -> Output:
+        video = self._video(job)
+        if isinstance(video, bytes):
+            video = self._cached(("video", job.width, job.height), lambda: _as_bytes(self._video(job)))
+        return "video/mp4", video
 
     def _video(self, job: Job) -> media.Body:
         return media.mp4(job.width, job.height, seed=job.seed, salt=job.salt, size=self.settings.video_bytes)
+
+    def _upscale_output(self, job: Job) -> Output:
+        if job.result is None:
+            job.result = self._upscaled(job)
+        return media.media_type(job.output_format), job.result
 
     def _upscaled(self, job: Job) -> bytes:
         size = media.upscale_size(job.width, job.height)
@@ -666,25 +685,27 @@ class App:
             ("upscale", job.width, job.height, job.output_format), functools.partial(self._padded, paint)
         )
 
-    def _get_image_to_video_result(self, call: Call) -> Answer:
-        return self._result(call, "video/*")
-
-    def _get_upscale_result(self, call: Call) -> Answer:
-        return self._result(call, "image/*")
-
-    _operations: dict[str, Callable[[App, Call], Answer]] = {
+    # By the client method's name (the registry's). A job's result needs no handler of its own: the operation
+    # that starts the job gives it the output to answer.
+    _operations: dict[str, Callable[[App, Call], Reply]] = {
         "text_to_image": _text_to_image,
         "image_to_image": _image_to_image,
-        "masking": _masking,
-        "list_engines": _list_engines,
-        "get_account": _get_account,
-        "get_balance": _get_balance,
-        "image_to_video": _image_to_video,
-        "get_image_to_video_result": _get_image_to_video_result,
+        "masked_image_to_image": _masked_image_to_image,
+        "engines": _engines,
+        "account": _account,
+        "balance": _balance,
         "inpaint": _inpaint,
         "upscale": _upscale,
-        "get_upscale_result": _get_upscale_result,
+        "image_to_video": _image_to_video,
+        **dict.fromkeys(RESULT_OPERATIONS, _job_result),
     }
+
+
+def _price(entry: Entry, mode: str = "") -> float:
+    """The credits a call costs: the operation's documented price (by mode, where it depends on one)."""
+    price = entry.price
+    assert price is not None, f"{entry.name} documents no price"
+    return float(price[mode]) if isinstance(price, Mapping) else float(price)
 
 
 def _fault_error(version: Version, status: int) -> tuple[str, str]:
@@ -702,16 +723,16 @@ def _fault_error(version: Version, status: int) -> tuple[str, str]:
     return default_status_name(status), messages.get(status, SERVER_ERROR_MESSAGE)
 
 
-def _alter(answer: Answer, fault: Fault) -> Answer:
+def _alter(reply: Reply, fault: Fault) -> Reply:
     """Apply a fault that acts after processing: delay, drop, truncation or a wrong content type."""
     if fault.kind == "delay":
-        return replace(answer, delay=fault.seconds)
+        return replace(reply, delay=fault.seconds)
     if fault.kind in ("drop_after_request", "truncated_body"):
-        return replace(answer, action=fault.kind)
+        return replace(reply, action=fault.kind)
     if fault.kind == "wrong_content_type":
-        headers = [(k, v) for k, v in answer.headers if k.lower() != "content-type"]
-        return replace(answer, headers=[("Content-Type", fault.content_type or "text/plain"), *headers])
-    return answer
+        headers = [(k, v) for k, v in reply.headers if k.lower() != "content-type"]
+        return replace(reply, headers=[("Content-Type", fault.content_type or "text/plain"), *headers])
+    return reply
 
 
 def _observed(call: Call) -> tuple[dict[str, Any], dict[str, RecordedFile]]:
@@ -747,7 +768,7 @@ def _decode(data: bytes, name: str, error: str) -> Any:
     try:
         return media.decode(data)
     except ValueError as exc:
-        raise ApiError(400, error, f"{name}: the image cannot be decoded") from exc
+        raise ErrorReply(400, error, f"{name}: the image cannot be decoded") from exc
 
 
 def _as_bytes(body: media.Body) -> bytes:
@@ -760,16 +781,16 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _json(status: int, body: object, content_type: str = "application/json") -> Answer:
-    return Answer(status, [("Content-Type", content_type)], json.dumps(body).encode())
+def _json(status: int, body: object, content_type: str = "application/json") -> Reply:
+    return Reply(status, [("Content-Type", content_type)], json.dumps(body).encode())
 
 
-def _v2_result(accept: str, kind: str, media_type: str, payload: media.Body, seed: int) -> Answer:
+def _v2_result(accept: str, kind: str, media_type: str, payload: media.Body, seed: int) -> Reply:
     """A finished v2alpha result: the bytes with seed headers, or JSON `{kind, finish_reason, seed}`."""
     if accept == "application/json":
         prefix = f'{{"{kind}":"'.encode()
         suffix = f'","finish_reason":"SUCCESS","seed":{seed}}}'.encode()
         body = media.json_with_base64(prefix, payload, suffix)
-        return Answer(200, [("Content-Type", f"application/json; type={media_type}")], body)
+        return Reply(200, [("Content-Type", f"application/json; type={media_type}")], body)
     headers = [("Content-Type", media_type), ("finish-reason", "SUCCESS"), ("seed", str(seed))]
-    return Answer(200, headers, payload)
+    return Reply(200, headers, payload)

@@ -15,7 +15,7 @@ import string
 from collections.abc import Sequence
 from typing import Literal
 
-from ._http import Answer
+from ._http import Reply
 
 Version = Literal["v1alpha", "v2alpha"]
 
@@ -48,8 +48,11 @@ MODERATION_MESSAGE = (
 )
 
 
-class ApiError(Exception):
-    """Raised by the operations; the app turns it into the version's error answer."""
+class ErrorReply(Exception):
+    """Raised by the operations to refuse a request; the app replies with it in the version's error shape.
+
+    Not the client's `APIError`: this is the fake's side of an error, an answer still to be sent.
+    """
 
     def __init__(
         self, status: int, name: str, messages: str | Sequence[str], *, headers: Sequence[tuple[str, str]] = ()
@@ -91,9 +94,9 @@ def error_body(version: Version, status: int, name: str, messages: Sequence[str]
     return json.dumps(body).encode(), JSON_CONTENT_TYPE
 
 
-def error_answer(version: Version, error: ApiError) -> Answer:
+def error_reply(version: Version, error: ErrorReply) -> Reply:
     body, content_type = error_body(version, error.status, error.name, error.messages)
-    return Answer(error.status, [("Content-Type", content_type), *error.headers], body)
+    return Reply(error.status, [("Content-Type", content_type), *error.headers], body)
 
 
 def default_status_name(status: int) -> str:

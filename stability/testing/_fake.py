@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from types import TracebackType
 
 from .._core import limits as L
-from .._operations.registry import REGISTRY
+from .._operations.registry import BY_FAKE_NAME, REGISTRY
 from ._app import App, RecordedRequest, Settings
 from ._clock import Clock
 from ._extra import require_testing_extra
@@ -204,11 +205,11 @@ class FakeStability:
 
     def count(self, operation: str | None = None) -> int:
         """Requests received, for one operation or all (a request dropped before it was read is not counted)."""
-        return self._app.count(_fake_name(operation))
+        return self._app.count(_name(operation))
 
     def charges(self, operation: str | None = None) -> int:
         """Charged generations, for one operation or all."""
-        return self._app.charges(_fake_name(operation))
+        return self._app.charges(_name(operation))
 
     def balance(self, key: str | None = None) -> float:
         """The credits left on `key` (the first key by default)."""
@@ -230,10 +231,11 @@ class FakeStability:
     def inject(self, operation: str | None, fault: Fault, *, times: int = 1) -> None:
         """Queue `fault` for the next `times` requests of `operation` (None: of any operation), first in first out.
 
-        `operation` is the fake's name (``OPERATIONS``) or the client method's (``"balance"``, ``"masked_image_to_image"``),
-        here and in ``count`` and ``charges``.
+        `operation` is the client method's name (``OPERATIONS``: ``"balance"``, ``"masked_image_to_image"``,
+        ``"upscale_result"``), here and in ``count`` and ``charges``. The fake's former names (``"get_balance"``,
+        ``"masking"``, ...) still work, with a DeprecationWarning.
         """
-        self._app.inject(_fake_name(operation), fault, times)
+        self._app.inject(_name(operation), fault, times)
 
     def reset_faults(self) -> None:
         """Drop every injected fault not consumed yet."""
@@ -247,12 +249,18 @@ class FakeStability:
             self._server.reset_counters()
 
 
-def _fake_name(operation: str | None) -> str | None:
-    """The fake's name for `operation`, given as the fake names it or as the client's method (the registry's
-    name: ``balance`` is ``get_balance``, ``masked_image_to_image`` is ``masking``)."""
-    if operation is None or operation in OPERATIONS:
+def _name(operation: str | None) -> str | None:
+    """`operation` as the fake names it: the client method's name (the registry's). A former name of the fake's
+    (``get_balance``, ``masking``, ...) is still taken, with a DeprecationWarning naming the new one."""
+    if operation is None or operation in REGISTRY:
         return operation
-    entry = REGISTRY.get(operation)
+    entry = BY_FAKE_NAME.get(operation)
     if entry is None:
         raise ValueError(f"unknown operation {operation!r}; expected one of {', '.join(OPERATIONS)}")
-    return entry.fake
+    warnings.warn(
+        f"the fake's operation {operation!r} is now called {entry.name!r} (the client's method); "
+        f"{operation!r} will stop working in a future release",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return entry.name

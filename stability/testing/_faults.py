@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .._operations.registry import REGISTRY
+
 FaultKind = Literal[
     "status",
     "rate_limited",
@@ -37,7 +39,8 @@ FaultKind = Literal[
     "not_found",
 ]
 
-RESULT_OPERATIONS = frozenset({"get_image_to_video_result", "get_upscale_result"})
+# The operations that answer a job's result (and so may answer 202 in progress).
+RESULT_OPERATIONS = frozenset(name for name, entry in REGISTRY.items() if entry.finishes is not None)
 
 # Faults that replace processing entirely; the others run the request first (and so may charge).
 REPLACING_KINDS: frozenset[FaultKind] = frozenset(

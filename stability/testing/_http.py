@@ -53,8 +53,11 @@ class Incoming:
 
 
 @dataclass(slots=True)
-class Answer:
-    """What the core decided: an HTTP answer, and how the transport delivers (or fails to deliver) it."""
+class Reply:
+    """What the core decided: an HTTP answer, and how the transport delivers (or fails to deliver) it.
+
+    A reply is what the fake sends; the client's `Answer` (`stability._core.flow`) is what a client receives.
+    """
 
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)

@@ -1,15 +1,25 @@
-"""The paths the fake serves, each mapped to its operation (named as the generated module is)."""
+"""The paths the fake serves: one route per registry entry, named as the client's method is.
+
+Each route's method, path and body kind are the entry's (read from the generated module), its API version the
+path's first segment; nothing here is typed per operation. The routes are made when the fake first routes a
+request, so that importing `stability.testing` (and its pytest plugin) loads no generated module.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ._errors import ApiError, Version, error_answer
-from ._http import Answer
+from .._operations.registry import REGISTRY
+from ._errors import ErrorReply, Version, error_reply
+from ._http import Reply
 
 BodyKind = Literal["json", "multipart", "none"]
+
+OPERATIONS: tuple[str, ...] = tuple(REGISTRY)
+"""Every operation the fake serves, by the client method's name (the registry's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,42 +31,39 @@ class Route:
     body: BodyKind
 
 
-def _route(method: str, path: str, operation: str, body: BodyKind = "none") -> Route:
-    pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]*)", path) + "$")
-    version: Version = "v1alpha" if path.startswith("/v1alpha/") else "v2alpha"
-    return Route(method, pattern, operation, version, body)
+def version_of(path: str) -> Version:
+    """The API version whose error shape a path answers in (v1alpha's goa errors, or v2alpha's)."""
+    return "v1alpha" if path.startswith("/v1alpha/") else "v2alpha"
 
 
-ROUTES: tuple[Route, ...] = (
-    _route("POST", "/v1alpha/generation/{engine_id}/text-to-image", "text_to_image", "json"),
-    _route("POST", "/v1alpha/generation/{engine_id}/image-to-image", "image_to_image", "multipart"),
-    _route("POST", "/v1alpha/generation/{engine_id}/image-to-image/masking", "masking", "multipart"),
-    _route("GET", "/v1alpha/engines/list", "list_engines"),
-    _route("GET", "/v1alpha/user/account", "get_account"),
-    _route("GET", "/v1alpha/user/balance", "get_balance"),
-    _route("POST", "/v2alpha/generation/image-to-video", "image_to_video", "multipart"),
-    _route("GET", "/v2alpha/generation/image-to-video/result/{id}", "get_image_to_video_result"),
-    _route("POST", "/v2alpha/generation/stable-image/inpaint", "inpaint", "multipart"),
-    _route("POST", "/v2alpha/generation/stable-image/upscale", "upscale", "multipart"),
-    _route("GET", "/v2alpha/generation/stable-image/upscale/result/{id}", "get_upscale_result"),
-)
-
-OPERATIONS: tuple[str, ...] = tuple(route.operation for route in ROUTES)
+@functools.cache
+def routes() -> tuple[Route, ...]:
+    made = []
+    for name, entry in REGISTRY.items():
+        pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]*)", entry.path) + "$")
+        made.append(Route(entry.method, pattern, name, version_of(entry.path), entry.body))
+    return tuple(made)
 
 
-def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | Answer:
-    """The route and path parameters for a request, or the 404/405 answer when nothing matches."""
+def __getattr__(name: str) -> tuple[Route, ...]:
+    if name == "ROUTES":  # made on first use, as `routes()`
+        return routes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | Reply:
+    """The route and path parameters for a request, or the 404/405 reply when nothing matches."""
     allowed = []
-    for route in ROUTES:
+    for route in routes():
         found = route.pattern.match(path)
         if found is None:
             continue
         if route.method == method.upper():
             return route, found.groupdict()
         allowed.append(route.method)
-    version: Version = "v1alpha" if path.startswith("/v1alpha/") else "v2alpha"
+    version = version_of(path)
     if allowed:
-        answer = error_answer(version, ApiError(405, "method_not_allowed", f"{method} is not allowed on {path}"))
-        answer.headers.append(("Allow", ", ".join(allowed)))
-        return answer
-    return error_answer(version, ApiError(404, "not_found", f"no such path: {path}"))
+        reply = error_reply(version, ErrorReply(405, "method_not_allowed", f"{method} is not allowed on {path}"))
+        reply.headers.append(("Allow", ", ".join(allowed)))
+        return reply
+    return error_reply(version, ErrorReply(404, "not_found", f"no such path: {path}"))

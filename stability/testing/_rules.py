@@ -1,5 +1,10 @@
 """Server-side validation of every operation's inputs, with every number and enum taken from `stability._core.limits`.
 
+An operation's simple checks come from its registry entry: each field of its request model that an argument's
+rule covers (`Number`, `Choice`, `Text`, `Image`) is checked by that rule, in the model's field order (the
+order the API declares them), and required when the model requires it. What the rules cannot say (v1alpha
+image sizes, inpaint's modes, video sizes) the operation's handler checks.
+
 v1alpha reports the first problem, named as goa names it (`missing_field`, `invalid_range`,
 `invalid_enum_value`, ...) or by the service's own names (`invalid_height_or_width`, `invalid_samples`, ...).
 v2alpha reports every problem at once as `field: message` strings under `bad_request`.
@@ -7,20 +12,58 @@ v2alpha reports every problem at once as `field: message` strings under `bad_req
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .._core import limits as L
-from ._errors import ApiError
+from .._core.validation import Choice, Image, Number, Rule, Text
+from .._operations.registry import REGISTRY
+from ._errors import ErrorReply
 from ._forms import Part
 from ._media import Probe, probe
+
+# The rules of model fields no client method takes, which the API checks all the same: the output size of a
+# v1alpha image-to-image or masking is the input image's, but their options still carry width and height.
+_UNEXPOSED_RULES: Mapping[str, Rule] = {
+    "width": Number(L.V1_SIDE, integer=True),
+    "height": Number(L.V1_SIDE, integer=True),
+}
+
+
+@functools.cache
+def field_rules(operation: str) -> tuple[tuple[str, Rule, bool], ...]:
+    """(field, rule, required) for each field of the operation's request model that a rule covers, in the
+    model's order; a nested model's fields (v1alpha's `options`) stand in its place."""
+    import attrs
+
+    import stability_api.models as models
+
+    entry = REGISTRY[operation]
+    if entry.model is None:
+        return ()
+    by_field: dict[str, Rule] = {entry.field(name): param.rule for name, param in entry.params.items()}
+    by_field.update((name, _UNEXPOSED_RULES[name]) for name in entry.unexposed if name in _UNEXPOSED_RULES)
+    found: list[tuple[str, Rule, bool]] = []
+
+    def walk(model: type) -> None:
+        for item in attrs.fields(model):
+            nested = getattr(models, str(item.type), None)
+            if isinstance(nested, type) and attrs.has(nested):
+                walk(nested)
+            elif item.init and item.name in by_field:
+                found.append((item.name, by_field[item.name], item.default is attrs.NOTHING))
+
+    walk(getattr(models, entry.model))
+    return tuple(found)
+
 
 # ------------------------------------------------------------------------------------------------ v1alpha
 
 
-def _bad(name: str, message: str) -> ApiError:
-    return ApiError(400, name, message)
+def _bad(name: str, message: str) -> ErrorReply:
+    return ErrorReply(400, name, message)
 
 
 def _is_number(value: object) -> bool:
@@ -54,7 +97,7 @@ def _fmt(x: float) -> str:
 
 @dataclass(frozen=True, slots=True)
 class V1Options:
-    """Validated v1alpha generation options."""
+    """Validated v1alpha generation options; `fields` is the payload as sent."""
 
     prompts: list[tuple[str, float]]
     width: int
@@ -62,41 +105,24 @@ class V1Options:
     samples: int
     seed: int
     step_schedule_start: float
-    mask_source: str | None
+    fields: Mapping[str, Any]
 
 
-_V1_RANGES: tuple[tuple[str, L.Bounds, bool], ...] = (
-    ("cfg_scale", L.V1_CFG_SCALE, False),
-    ("height", L.V1_SIDE, True),
-    ("width", L.V1_SIDE, True),
-    ("samples", L.V1_SAMPLES, True),
-    ("seed", L.V1_SEED, True),
-    ("steps", L.V1_STEPS, True),
-)
+def v1_options(payload: object, where: str, operation: str) -> V1Options:
+    """Validate an operation's generation options (the JSON body or the `options` part); raise the first problem.
 
-
-def v1_options(payload: object, where: str, *, schedule: bool = False, masking: bool = False) -> V1Options:
-    """Validate text-to-image options (plus the step schedule or the mask source); raise the first problem."""
+    After the prompts, its ranges then its enums, then the fields the API requires although a client may leave
+    them out (masking's `mask_source`): missing, or out of their rule.
+    """
     if not isinstance(payload, Mapping):
         raise _bad("decode_payload", f"{where} must be a JSON object")
     prompts = _v1_prompts(payload, where)
-    for name, bounds, integer in _V1_RANGES:
+    rules = [(name, rule, required) for name, rule, required in field_rules(operation) if _is_v1_simple(rule)]
+    for name, rule, required in sorted(rules, key=lambda item: (item[2], isinstance(item[1], Choice))):
         if name in payload:
-            _check_range(f"{where}.{name}", payload[name], bounds, integer=integer)
-    if schedule:
-        for name in ("step_schedule_start", "step_schedule_end"):
-            if name in payload:
-                _check_range(f"{where}.{name}", payload[name], L.V1_STEP_SCHEDULE, integer=False)
-    if "clip_guidance_preset" in payload:
-        _check_enum(f"{where}.clip_guidance_preset", payload["clip_guidance_preset"], L.V1_CLIP_GUIDANCE_PRESETS)
-    if "sampler" in payload:
-        _check_enum(f"{where}.sampler", payload["sampler"], L.V1_SAMPLERS)
-    mask_source = None
-    if masking:
-        if "mask_source" not in payload:
-            raise _bad("missing_field", f'"mask_source" is missing from {where}')
-        _check_enum(f"{where}.mask_source", payload["mask_source"], L.V1_MASK_SOURCES)
-        mask_source = str(payload["mask_source"])
+            _check_rule(f"{where}.{name}", payload[name], rule)
+        elif required:
+            raise _bad("missing_field", f'"{name}" is missing from {where}')
     width, height = int(payload.get("width", 512)), int(payload.get("height", 512))
     _check_v1_size(width, height, "height and width")
     return V1Options(
@@ -106,8 +132,19 @@ def v1_options(payload: object, where: str, *, schedule: bool = False, masking: 
         samples=int(payload.get("samples", 1)),
         seed=int(payload.get("seed", 0)),
         step_schedule_start=float(payload.get("step_schedule_start", 0.65)),
-        mask_source=mask_source,
+        fields=payload,
     )
+
+
+def _is_v1_simple(rule: Rule) -> bool:
+    return isinstance(rule, Number | Choice)
+
+
+def _check_rule(where: str, value: object, rule: Rule) -> None:
+    if isinstance(rule, Number):
+        _check_range(where, value, rule.bounds, integer=rule.integer)
+    elif isinstance(rule, Choice):
+        _check_enum(where, value, rule.values)
 
 
 def _v1_prompts(payload: Mapping[str, Any], where: str) -> list[tuple[str, float]]:
@@ -172,7 +209,11 @@ def v1_image(parts: Mapping[str, Part], name: str, *, required: bool = True) -> 
 
 
 class V2Form:
-    """Reads v2alpha multipart fields, collecting one `field: message` per problem."""
+    """Reads v2alpha multipart fields, collecting one `field: message` per problem.
+
+    `read(operation)` checks every field an argument's rule covers; a reader returns None for a field left out,
+    left empty or refused, so that a handler applies its own default.
+    """
 
     def __init__(self, parts: Mapping[str, Part]) -> None:
         self.parts = parts
@@ -180,7 +221,37 @@ class V2Form:
 
     def raise_if_invalid(self) -> None:
         if self.errors:
-            raise ApiError(400, "bad_request", self.errors)
+            raise ErrorReply(400, "bad_request", self.errors)
+
+    def read(self, operation: str, **options: Mapping[str, Any]) -> dict[str, Any]:
+        """Each field of the operation's request that a rule covers, read by it in the model's order.
+
+        `options[field]` are more keywords for that field's reader: an image's `pixels` bounds or exact `sizes`,
+        or `required` where the API requires a field only sometimes.
+        """
+        return {
+            name: self.field(name, rule, **{"required": required, **options.get(name, {})})
+            for name, rule, required in field_rules(operation)
+        }
+
+    def one(self, operation: str, name: str, **options: Any) -> Any:
+        """One field of the operation's request, read by its rule (for a handler that reads in its own order)."""
+        for field, rule, required in field_rules(operation):
+            if field == name:
+                return self.field(name, rule, **{"required": required, **options})
+        raise KeyError(f"{operation} has no rule for {name!r}")
+
+    def field(self, name: str, rule: Rule, *, required: bool, **options: Any) -> Any:
+        """One field, read by its rule (required when the API requires it)."""
+        if isinstance(rule, Number):
+            return self.number(name, rule.bounds, whole=rule.integer)
+        if isinstance(rule, Choice):
+            return self.choice(name, rule.values, required=required)
+        if isinstance(rule, Text):
+            return self.text(name, required=required, max_chars=rule.max_chars)
+        if isinstance(rule, Image):
+            return self.image(name, rule.formats, required=required, **options)
+        raise TypeError(f"{name}: the fake reads no v2alpha field by {type(rule).__name__}")
 
     def text(self, name: str, *, required: bool = False, max_chars: int | None = None) -> str | None:
         part = self.parts.get(name)
@@ -195,36 +266,42 @@ class V2Form:
             self.errors.append(f"{name}: must be at most {max_chars} characters")
         return value
 
-    def number(self, name: str, bounds: L.Bounds, default: float, *, whole: bool = False) -> float:
+    def number(self, name: str, bounds: L.Bounds, *, whole: bool = False) -> float | None:
         part = self.parts.get(name)
         if part is None or not part.text.strip():
-            return default
+            return None
         try:
             value = float(part.text)
         except ValueError:
             self.errors.append(f"{name}: must be a number")
-            return default
+            return None
         if value not in bounds:
             self.errors.append(f"{name}: must be {bounds.describe()}")
-            return default
+            return None
         if whole and not value.is_integer():
             self.errors.append(f"{name}: must be a whole number")
-            return default
+            return None
         return value
 
-    def choice(self, name: str, choices: Sequence[str], default: str | None) -> str | None:
+    def choice(self, name: str, choices: Sequence[str], *, required: bool = False) -> str | None:
         part = self.parts.get(name)
         if part is None or not part.text:
-            if default is None:
+            if required:
                 self.errors.append(f"{name}: is required")
-            return default
+            return None
         if part.text not in choices:
             self.errors.append(f"{name}: must be one of {', '.join(choices)}")
-            return default
+            return None
         return part.text
 
     def image(
-        self, name: str, formats: Sequence[str], *, required: bool = True, pixels: L.Bounds | None = None
+        self,
+        name: str,
+        formats: Sequence[str],
+        *,
+        required: bool = True,
+        pixels: L.Bounds | None = None,
+        sizes: Sequence[tuple[int, int]] = (),
     ) -> tuple[Probe, bytes] | None:
         part = self.parts.get(name)
         if part is None or not part.data:
@@ -236,19 +313,18 @@ class V2Form:
             listed = ", ".join(fmt.upper() for fmt in formats)
             self.errors.append(f"{name}: must be an image in one of these formats: {listed}")
             return None
+        size = f"{found.width}x{found.height}"
         if pixels is not None:
-            size = f"{found.width}x{found.height}"
             if min(found.width, found.height) < L.V2_MIN_SIDE:
                 self.errors.append(f"{name}: every side must be at least {L.V2_MIN_SIDE} pixels (got {size})")
             if found.pixels not in pixels:
                 self.errors.append(f"{name}: the pixel count must be {pixels.describe()} (got {size})")
+        if sizes and (found.width, found.height) not in sizes:
+            listed = ", ".join(f"{w}x{h}" for w, h in sizes)
+            self.errors.append(f"{name}: dimensions must be one of {listed} (got {size})")
         return found, part.data
 
 
-def video_size(form: V2Form, image: tuple[Probe, bytes] | None) -> None:
-    if image is None:
-        return
-    found = image[0]
-    if (found.width, found.height) not in L.VIDEO_SIZES:
-        sizes = ", ".join(f"{w}x{h}" for w, h in L.VIDEO_SIZES)
-        form.errors.append(f"image: dimensions must be one of {sizes} (got {found.width}x{found.height})")
+def given(value: float | None, default: float) -> float:
+    """A number read from a form, or the API's default for it when left out (or refused)."""
+    return default if value is None else value

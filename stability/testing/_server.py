@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from ._app import App
 from ._forms import drain
-from ._http import Answer, Headers, Incoming
+from ._http import Headers, Incoming, Reply
 from ._media import body_length, iter_body
 
 READ_CHUNK = 64 * 1024
@@ -94,38 +94,38 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         path = unquote(self.path.split("?", 1)[0])
         incoming = Incoming(self.command, path, Headers(self.headers.items()), body)
-        answer = self.server.app.handle(incoming)
-        if answer.action == "drop_before_request":
+        reply = self.server.app.handle(incoming)
+        if reply.action == "drop_before_request":
             self._drop()
             return
         drain(body)
-        if answer.delay and self.server.stopping.wait(answer.delay):
+        if reply.delay and self.server.stopping.wait(reply.delay):
             self._drop()
             return
-        if answer.action == "drop_after_request":
+        if reply.action == "drop_after_request":
             self._drop()
             return
-        self._write(answer)
+        self._write(reply)
 
-    def _write(self, answer: Answer) -> None:
-        length = body_length(answer.body)
-        self.send_response(answer.status)
-        for name, value in answer.headers:
+    def _write(self, reply: Reply) -> None:
+        length = body_length(reply.body)
+        self.send_response(reply.status)
+        for name, value in reply.headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(length))
         self.end_headers()
         if self.command == "HEAD":
             return
-        if answer.action == "truncated_body":
+        if reply.action == "truncated_body":
             left = length // 2
-            for chunk in iter_body(answer.body):
+            for chunk in iter_body(reply.body):
                 if left <= 0:
                     break
                 self.wfile.write(chunk[:left])
                 left -= len(chunk)
             self._drop()
             return
-        for chunk in iter_body(answer.body):
+        for chunk in iter_body(reply.body):
             self.wfile.write(chunk)
 
     def _drop(self) -> None:

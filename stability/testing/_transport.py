@@ -15,7 +15,7 @@ import anyio
 import httpx
 
 from ._app import App
-from ._http import Answer, Headers, Incoming
+from ._http import Headers, Incoming, Reply
 from ._media import body_length, iter_body
 
 
@@ -27,55 +27,55 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.stream if isinstance(request.stream, httpx.SyncByteStream) else [request.read()]
-        answer = self._app.handle(_incoming(request, body))
-        _raise_for_drop(answer, request, before=True)
-        timed_out = self._timed_out(answer, request)
-        time.sleep(answer.delay if timed_out is None else timed_out)
+        reply = self._app.handle(_incoming(request, body))
+        _raise_for_drop(reply, request, before=True)
+        timed_out = self._timed_out(reply, request)
+        time.sleep(reply.delay if timed_out is None else timed_out)
         if timed_out is not None:
             raise httpx.ReadTimeout("timed out (fake delay)", request=request)
-        _raise_for_drop(answer, request, before=False)
-        return _response(answer, _SyncBody(answer, request))
+        _raise_for_drop(reply, request, before=False)
+        return _response(reply, _SyncBody(reply, request))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         content = await request.aread()
-        answer = self._app.handle(_incoming(request, [content]))
-        _raise_for_drop(answer, request, before=True)
-        timed_out = self._timed_out(answer, request)
-        await anyio.sleep(answer.delay if timed_out is None else timed_out)
+        reply = self._app.handle(_incoming(request, [content]))
+        _raise_for_drop(reply, request, before=True)
+        timed_out = self._timed_out(reply, request)
+        await anyio.sleep(reply.delay if timed_out is None else timed_out)
         if timed_out is not None:
             raise httpx.ReadTimeout("timed out (fake delay)", request=request)
-        _raise_for_drop(answer, request, before=False)
-        return _response(answer, _AsyncBody(answer, request))
+        _raise_for_drop(reply, request, before=False)
+        return _response(reply, _AsyncBody(reply, request))
 
     @staticmethod
-    def _timed_out(answer: Answer, request: httpx.Request) -> float | None:
+    def _timed_out(reply: Reply, request: httpx.Request) -> float | None:
         """The read timeout when the answer's delay outlasts it, else None."""
         read = request.extensions.get("timeout", {}).get("read")
-        return float(read) if read is not None and answer.delay > read else None
+        return float(read) if read is not None and reply.delay > read else None
 
 
 def _incoming(request: httpx.Request, body: httpx.SyncByteStream | list[bytes]) -> Incoming:
     return Incoming(request.method, request.url.path, Headers(request.headers.multi_items()), body)
 
 
-def _raise_for_drop(answer: Answer, request: httpx.Request, *, before: bool) -> None:
-    if before and answer.action == "drop_before_request":
+def _raise_for_drop(reply: Reply, request: httpx.Request, *, before: bool) -> None:
+    if before and reply.action == "drop_before_request":
         raise httpx.ConnectError("connection refused (fake drop before the request)", request=request)
-    if not before and answer.action == "drop_after_request":
+    if not before and reply.action == "drop_after_request":
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
 
 
-def _response(answer: Answer, stream: httpx.SyncByteStream | httpx.AsyncByteStream) -> httpx.Response:
-    headers = [*answer.headers, ("Content-Length", str(body_length(answer.body)))]
-    return httpx.Response(answer.status, headers=headers, stream=stream)
+def _response(reply: Reply, stream: httpx.SyncByteStream | httpx.AsyncByteStream) -> httpx.Response:
+    headers = [*reply.headers, ("Content-Length", str(body_length(reply.body)))]
+    return httpx.Response(reply.status, headers=headers, stream=stream)
 
 
-def _chunks(answer: Answer, request: httpx.Request) -> Iterator[bytes]:
-    if answer.action != "truncated_body":
-        yield from iter_body(answer.body)
+def _chunks(reply: Reply, request: httpx.Request) -> Iterator[bytes]:
+    if reply.action != "truncated_body":
+        yield from iter_body(reply.body)
         return
-    left = body_length(answer.body) // 2
-    for chunk in iter_body(answer.body):
+    left = body_length(reply.body) // 2
+    for chunk in iter_body(reply.body):
         if left <= 0:
             break
         yield chunk[:left]
@@ -84,17 +84,17 @@ def _chunks(answer: Answer, request: httpx.Request) -> Iterator[bytes]:
 
 
 class _SyncBody(httpx.SyncByteStream):
-    def __init__(self, answer: Answer, request: httpx.Request) -> None:
-        self._answer, self._request = answer, request
+    def __init__(self, reply: Reply, request: httpx.Request) -> None:
+        self._reply, self._request = reply, request
 
     def __iter__(self) -> Iterator[bytes]:
-        return _chunks(self._answer, self._request)
+        return _chunks(self._reply, self._request)
 
 
 class _AsyncBody(httpx.AsyncByteStream):
-    def __init__(self, answer: Answer, request: httpx.Request) -> None:
-        self._answer, self._request = answer, request
+    def __init__(self, reply: Reply, request: httpx.Request) -> None:
+        self._reply, self._request = reply, request
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        for chunk in _chunks(self._answer, self._request):
+        for chunk in _chunks(self._reply, self._request):
             yield chunk

@@ -93,4 +93,5 @@ def cli(fake: FakeStability, tmp_path: Path, script: Path) -> Cli:
     (tmp_path / "photo.png").write_bytes(png(512, 512))
     (tmp_path / "mask.png").write_bytes(png(512, 512))
     (tmp_path / "frame.png").write_bytes(png(768, 768))
+    (tmp_path / "frame-mask.png").write_bytes(png(768, 768))  # a mask the size of frame.png (DemoInput.MASK)
     return Cli(fake, tmp_path)

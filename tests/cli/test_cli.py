@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import ast
+import dataclasses
 import inspect
 import json
 import os
@@ -17,8 +20,12 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
+from stability._cli.demo import demo_entries
 from stability._cli.main import ExitCode
-from stability._cli.parser import EXIT_CODES, build_parser
+from stability._cli.parser import EXIT_CODES, PROMPT, Command, build_parser, commands, flag, output_formats
+from stability._operations.entry import DemoInput, Entry
+from stability._operations.registry import REGISTRY
+from stability._sync_client import Stability
 from stability.testing import FakeStability, Fault
 from tests.cli.conftest import SCRIPT, Cli, Run, check_run
 
@@ -41,20 +48,32 @@ def is_mp4(path: Path) -> bool:
     return len(data) > 16 and data[4:8] == b"ftyp"
 
 
+# The files conftest writes for the images the demo's examples make as they run (both 768x768, as the demo's).
+EXAMPLE_FILES = {DemoInput.IMAGE: "frame.png", DemoInput.MASK: "frame-mask.png"}
+
+
+def example_case(entry: Entry) -> tuple[list[str], str]:
+    """The command line of an entry's example (``Entry.example``, what the demo runs) and the format it writes."""
+    assert entry.cli and entry.example is not None
+    args = [entry.cli]
+    for name, value in entry.example.items():
+        value = EXAMPLE_FILES[value] if isinstance(value, DemoInput) else value
+        args += [str(value)] if name == PROMPT else [flag(name), str(value)]
+    written = entry.example.get("output_format") or output_formats(entry)[1]
+    return args + (list(POLL) if entry.returns == "job" else []), written.upper()
+
+
+WRITES = ("images", "image", "job")  # what an operation returns when the command writes a file
+
+# Every charged operation with its example, then cases for what the examples leave out.
 OPERATIONS: dict[str, tuple[list[str], str]] = {
-    "text-to-image": (["text-to-image", "a lighthouse", "--seed", "42", "--width", "576"], "PNG"),
-    "image-to-image": (
-        ["image-to-image", "watercolour", "--image", "photo.png", "--step-schedule-start", "0.6"],
-        "PNG",
-    ),
-    "masking": (["masking", "a red door", "--image", "photo.png", "--mask", "mask.png"], "PNG"),
+    **{e.cli: example_case(e) for e in REGISTRY.values() if e.charged and e.cli and e.example is not None},
+    "text-to-image-576": (["text-to-image", "a lighthouse", "--seed", "42", "--width", "576"], "PNG"),
     "inpaint-search": (["inpaint", "a boat", "--image", "photo.png", "--search-prompt", "sea"], "PNG"),
     "inpaint-mask": (
         ["inpaint", "a sky", "--image", "photo.png", "--mask", "mask.png", "--output-format", "webp"],
         "WEBP",
     ),
-    "upscale": (["upscale", "sharper", "--image", "photo.png", "--output-format", "jpeg", *POLL], "JPEG"),
-    "image-to-video": (["image-to-video", "--image", "frame.png", "--motion-bucket-id", "100", *POLL], "MP4"),
 }
 
 
@@ -204,7 +223,7 @@ ERRORS: dict[str, tuple[Setup, list[str], ExitCode, str]] = {
     "unknown job": (_nothing, ["result", "upscale", "a" * 64], ExitCode.NOT_FOUND, "generation_not_found"),
     "unknown engine": (_nothing, ["text-to-image", "a", "--engine", "nope"], ExitCode.NOT_FOUND, "404"),
     "rate limited": (
-        lambda f: f.inject("get_balance", Fault.rate_limited("0"), times=5),
+        lambda f: f.inject("balance", Fault.rate_limited("0"), times=5),
         ["balance", "--max-retries", "1"],
         ExitCode.RATE_LIMITED,
         "429 rate_limit_exceeded",
@@ -216,7 +235,7 @@ ERRORS: dict[str, tuple[Setup, list[str], ExitCode, str]] = {
         "error id",
     ),
     "html error page": (
-        lambda f: f.inject("get_account", Fault.html_error(502), times=5),
+        lambda f: f.inject("account", Fault.html_error(502), times=5),
         ["account", "--max-retries", "0"],
         ExitCode.SERVER,
         "502",
@@ -228,7 +247,7 @@ ERRORS: dict[str, tuple[Setup, list[str], ExitCode, str]] = {
         "",
     ),
     "timeout": (
-        lambda f: f.inject("get_balance", Fault.delay(3), times=3),
+        lambda f: f.inject("balance", Fault.delay(3), times=3),
         ["balance", "--timeout", "0.3", "--max-retries", "0"],
         ExitCode.NETWORK,
         "",
@@ -294,7 +313,7 @@ def test_fail_on_filtered_keeps_the_file_and_exits_10(cli: Cli) -> None:
 
 
 def test_debug_shows_the_traceback_but_never_the_key(cli: Cli) -> None:
-    cli.fake.inject("get_balance", Fault.status(503), times=5)
+    cli.fake.inject("balance", Fault.status(503), times=5)
     run = cli("balance", "--debug", "--max-retries", "0")
     assert run.code == ExitCode.SERVER
     assert "Traceback" in run.err and "ServerError" in run.err
@@ -302,7 +321,7 @@ def test_debug_shows_the_traceback_but_never_the_key(cli: Cli) -> None:
 
 def test_debug_logs_one_line_per_request_with_method_path_and_status_never_the_key(cli: Cli) -> None:
     """Also with STABILITY_LOG=debug set: the two must not print every line twice."""
-    cli.fake.inject("get_balance", Fault.status(503))
+    cli.fake.inject("balance", Fault.status(503))
     run = cli("balance", "--debug", env=cli.env(STABILITY_LOG="debug"))
     assert run.code == 0, run.err
     logged = [
@@ -381,10 +400,7 @@ def test_every_subcommand_help_lists_every_option_with_its_default(cli: Cli) -> 
     top = cli("--help")
     assert top.code == 0 and "exit codes:" in top.out and "STABILITY_API_KEY" in top.out
     subparsers = next(a for a in parser._actions if a.dest == "command").choices  # type: ignore[union-attr]
-    assert set(subparsers) == {
-        "text-to-image", "image-to-image", "masking", "inpaint", "upscale", "image-to-video", "result",
-        "engines", "balance", "account", "fake-server", "demo",
-    }  # fmt: skip
+    assert set(subparsers) == {e.cli for e in REGISTRY.values() if e.cli} | {"fake-server", "demo"}
     for name, sub in subparsers.items():
         if name == "fake-server":
             continue
@@ -436,18 +452,20 @@ def test_demo_runs_every_operation_with_no_key_and_writes_decodable_files(cli: C
     lines = run.out.splitlines()
     assert lines[0].split() == ["operation", "output", "size", "seed", "finish", "reason", "time"]
     operations = {line.split()[0] for line in lines[2:] if line and not line[0].isdigit()}
-    assert {"text-to-image", "image-to-image", "masking", "inpaint", "upscale", "image-to-video"} <= operations
-    assert {"engines", "account", "balance"} <= operations
+    demo = demo_entries()
+    assert {e.cli for e in demo} <= operations
     folder = cli.cwd / "out"
-    assert {decoded(p) for p in folder.glob("*.png")} == {"PNG"} and len(list(folder.glob("*.png"))) == 3
-    assert decoded(folder / "inpaint.jpg") == "JPEG"
-    assert decoded(folder / "upscale.webp") == "WEBP"
-    assert is_mp4(folder / "image-to-video.mp4")
+    # Each output as <command>.<extension>, in the format its example asks for (the decoded bytes say so).
+    extension = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "MP4": ".mp4"}
+    files = {f"{e.cli}{extension[example_case(e)[1]]}": example_case(e)[1] for e in demo if e.returns in WRITES}
+    assert sorted(p.name for p in folder.iterdir()) == sorted(files)
+    for name, written in files.items():
+        assert is_mp4(folder / name) if written == "MP4" else decoded(folder / name) == written, name
     assert "Traceback" not in run.err
     again = cli("demo", "--output-dir", "out", "--job-duration", "0.2", "--json", env=env, timeout=120)
     assert again.code == 0
     data = again.json()
-    assert len(data["results"]) == 9 and data["credits_spent"] > 0
+    assert len(data["results"]) == len(demo) and data["credits_spent"] > 0
 
 
 FAULTS: dict[str, Callable[[], Fault]] = {
@@ -477,7 +495,7 @@ FAULTS: dict[str, Callable[[], Fault]] = {
     ids=["get", "post-debug", "multipart"],
 )
 def test_no_fault_prints_the_key_or_an_unexplained_traceback(cli: Cli, fault: str, args: list[str]) -> None:
-    operation = {"balance": "get_balance", "text-to-image": "text_to_image", "inpaint": "inpaint"}[args[0]]
+    operation = next(entry.name for entry in REGISTRY.values() if entry.cli == args[0])
     cli.fake.inject(operation, FAULTS[fault](), times=10)
     run = cli(*args, "--max-retries", "1", "--timeout", "0.5", *(["--mask", "mask.png"] if "inpaint" in args else []))
     # check_run has already searched stdout and stderr for the key and (without --debug) for a traceback.
@@ -540,3 +558,79 @@ def test_the_command_takes_its_defaults_from_the_library() -> None:
     assert inspect.signature(AsyncStability).parameters["max_retries"].default == DEFAULT_MAX_RETRIES
     assert args.poll_interval == DEFAULT_INTERVAL["upscale"] == DEFAULT_INTERVAL["image_to_video"]
     assert args.deadline is None  # the library's own default wait deadline applies
+
+
+# ------------------------------------------------------------------------------------ from the registry
+
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
+@pytest.mark.parametrize(
+    ("copied", "option", "organization", "job"),
+    [("text_to_image", "cfg_scale", True, False), ("upscale", "creativity", False, True)],
+)
+def test_a_new_entry_gets_a_subcommand_with_its_flags(copied: str, option: str, organization: bool, job: bool) -> None:
+    """An operation added to the registry is a command at once: its flags are its params, its help its summary."""
+    made_up = dataclasses.replace(REGISTRY[copied], name="sharpen", cli="sharpen", summary="Sharpen (made up).")
+    parser = build_parser({**REGISTRY, "sharpen": made_up})
+    sub = subcommands(parser)["sharpen"]
+    assert sub.description == made_up.summary and "sharpen" not in subcommands(build_parser())
+    assert {a.dest for a in sub._actions} >= {*made_up.params, "output", "force", "json", "max_retries"}
+    image = ["--image", "x.png"] if "image" in made_up.params else []
+    args = parser.parse_args(["sharpen", "crisp", *image, "--seed", "3", flag(option), "0.2"])
+    assert (args.command, args.prompt, args.seed, getattr(args, option)) == ("sharpen", "crisp", 3, 0.2)
+    assert ("organization" in vars(args)) == organization  # the v1alpha request takes the Organization header
+    assert ("no_wait" in vars(args)) == job
+    files = [a for a in sub._actions if a.dest == "image"]
+    assert all(a.required and a.option_strings == ["--image"] and a.metavar == "PATH" for a in files)
+
+
+@pytest.mark.parametrize("command", [c for c in commands() if c.entry.params], ids=lambda c: c.name)
+def test_every_commands_help_shows_each_params_help_and_limit(
+    command: Command, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([command.name, "--help"])
+    shown = "".join(capsys.readouterr().out.split())  # wrapped lines (also at hyphens) joined
+    for name, param in command.entry.params.items():
+        # "output width (between 512 and 2048, ...)": the text and its parenthesis, each shown
+        pieces = re.split(r" \(|\)$", param.help)
+        for piece in [flag(name) if name != PROMPT else "", param.metavar, *pieces, param.rule.describe()]:
+            assert "".join(piece.split()) in shown, (command.name, name, piece)
+        if param.unset:
+            assert f"default:{''.join(param.unset.split())}" in shown, (command.name, name)
+
+
+def test_the_demo_runs_every_method_of_the_registry_and_a_new_entry_with_an_example(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    demo = demo_entries()
+    methods = {e.name for e in REGISTRY.values() if e.finishes is None and hasattr(Stability, e.name)}
+    missing = sorted(methods - {e.name for e in demo})
+    assert not missing, f"no example (Entry.example) for {missing}: the demo cannot run them"
+    # The account first, then what makes the first image (no DemoInput), then what needs it.
+    needs = [any(isinstance(v, DemoInput) for v in (e.example or {}).values()) for e in demo]
+    writes = [e.returns in WRITES for e in demo]
+    assert writes == sorted(writes) and needs == sorted(needs) and not needs[writes.index(True)]
+    made_up = dataclasses.replace(REGISTRY["upscale"], name="sharpen", cli="sharpen")
+    monkeypatch.setattr(Stability, "sharpen", Stability.upscale, raising=False)
+    assert demo_entries({**REGISTRY, "sharpen": made_up})[-1] is made_up
+
+
+def test_the_cli_modules_import_each_other_without_a_circle() -> None:
+    """main and demo share what both need through console; neither imports the other at load time."""
+    package = Path(inspect.getfile(build_parser)).parent
+    imports = {}
+    for module in package.glob("*.py"):
+        tree = ast.parse(module.read_text())
+        top = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.level == 1]
+        imports[module.stem] = {node.module for node in top}
+    assert "main" not in imports["demo"] and "main" not in imports["console"]
+
+    def reaches(start: str, goal: str, seen: frozenset[str] = frozenset()) -> bool:
+        return any(m == goal or (m not in seen and reaches(m, goal, seen | {m})) for m in imports.get(start, ()))
+
+    assert not [name for name in imports if reaches(name, name)]

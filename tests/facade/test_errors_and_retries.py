@@ -58,7 +58,7 @@ def test_error_answers_map_to_classes(client: Any, fake: FakeStability, fault: F
 
 def test_wrong_content_type_and_truncated_body(client: Any, fake: FakeStability) -> None:
     # A mislabelled body is read by its bytes: a charged image is not thrown away over a header.
-    fake.inject("get_balance", Fault.wrong_content_type("text/html"))
+    fake.inject("balance", Fault.wrong_content_type("text/html"))
     assert client.balance() == pytest.approx(1000.0)
     fake.inject("text_to_image", Fault.wrong_content_type("text/plain"))
     assert client.text_to_image("x").format == "png"
@@ -72,16 +72,16 @@ def test_wrong_content_type_and_truncated_body(client: Any, fake: FakeStability)
 
 
 def test_get_retries_transient_errors(client: Any, fake: FakeStability) -> None:
-    fake.inject("get_balance", Fault.status(503), times=2)
+    fake.inject("balance", Fault.status(503), times=2)
     assert client.balance() == pytest.approx(1000.0)
-    assert fake.count("get_balance") == 3
+    assert fake.count("balance") == 3
 
 
 def test_get_gives_up_after_max_retries(make_client: Any, fake: FakeStability) -> None:
-    fake.inject("list_engines", Fault.status(500), times=5)
+    fake.inject("engines", Fault.status(500), times=5)
     with pytest.raises(stability.ServerError) as caught:
         make_client(max_retries=1).engines()
-    assert caught.value.attempts == 2 and fake.count("list_engines") == 2
+    assert caught.value.attempts == 2 and fake.count("engines") == 2
 
 
 def test_charged_post_not_retried_after_5xx(client: Any, fake: FakeStability) -> None:
@@ -100,11 +100,11 @@ def test_charged_post_retried_after_429_and_charged_once(client: Any, fake: Fake
 
 
 def test_rate_limit_error_carries_retry_after(make_client: Any, fake: FakeStability) -> None:
-    fake.inject("get_balance", Fault.rate_limited(retry_after="120"), times=3)
+    fake.inject("balance", Fault.rate_limited(retry_after="120"), times=3)
     with pytest.raises(stability.RateLimitError) as caught:
         make_client().balance()
     # 120 s is longer than the client waits on its own: it raises at once with the hint.
-    assert caught.value.retry_after == pytest.approx(120.0) and fake.count("get_balance") == 1
+    assert caught.value.retry_after == pytest.approx(120.0) and fake.count("balance") == 1
 
 
 def test_dropped_connection_after_a_charged_post_is_not_resent(client: Any, fake: FakeStability) -> None:
@@ -145,7 +145,7 @@ def test_read_timeout_is_typed_and_not_resent(make_client: Any, fake: FakeStabil
 
 
 def test_with_options_copy(client: Any, fake: FakeStability) -> None:
-    fake.inject("get_balance", Fault.status(503))
+    fake.inject("balance", Fault.status(503))
     with pytest.raises(stability.ServerError):
         client.with_options(max_retries=0).balance()
     assert client.balance() == pytest.approx(1000.0)  # the original still retries, on the same pool
@@ -154,7 +154,7 @@ def test_with_options_copy(client: Any, fake: FakeStability) -> None:
 def test_key_never_in_logs_reprs_or_errors(make_client: Any, fake: FakeStability, caplog: Any) -> None:
     caplog.set_level(logging.DEBUG)
     client = make_client()
-    fake.inject("get_balance", Fault.status(503))
+    fake.inject("balance", Fault.status(503))
     client.balance()
     result = client.text_to_image("x")
     fake.inject("text_to_image", Fault.status(500))
@@ -192,7 +192,7 @@ def test_plain_http_to_another_host_is_refused() -> None:
 
 
 def test_redirects_are_not_followed(client: Any, fake: FakeStability) -> None:
-    fake.inject("get_balance", Fault.status(307, headers={"location": "https://elsewhere.example/steal"}))
+    fake.inject("balance", Fault.status(307, headers={"location": "https://elsewhere.example/steal"}))
     with pytest.raises(stability.APIError) as caught:
         client.balance()
     assert caught.value.status_code == 307 and fake.count() == 1

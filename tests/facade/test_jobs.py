@@ -29,10 +29,10 @@ def test_upscale_lifecycle(client: Any, fake: FakeStability) -> None:
     assert job.done and job.result is result
     assert seen[-1].done and [s.polls for s in seen] == list(range(1, len(seen) + 1))
     assert all(s.state == "in-progress" for s in seen[:-1])
-    polls = fake.count("get_upscale_result")
+    polls = fake.count("upscale_result")
     assert 2 <= polls <= math.ceil(0.3 / 0.1) + 2
     assert fake.charges("upscale") == 1 and fake.balance() == pytest.approx(1000.0 - 25.0)
-    assert job.wait() is result and fake.count("get_upscale_result") == polls  # no more requests
+    assert job.wait() is result and fake.count("upscale_result") == polls  # no more requests
 
 
 def test_image_to_video_lifecycle_and_streaming_save(client: Any, fake: FakeStability, tmp_path: Path) -> None:
@@ -49,7 +49,7 @@ def test_image_to_video_lifecycle_and_streaming_save(client: Any, fake: FakeStab
 def test_poll_checks_once_without_sleeping(client: Any, fake: FakeStability) -> None:
     fake.job_duration = 0.2
     job = client.upscale("x", image=png(128, 128))
-    assert job.poll() is False and fake.count("get_upscale_result") == 1
+    assert job.poll() is False and fake.count("upscale_result") == 1
     time.sleep(0.25)
     assert job.poll() is True and job.done and job.result.width > 128
 
@@ -62,7 +62,7 @@ def test_resume_by_id_from_a_new_client(make_client: Any, fake: FakeStability) -
 
 def test_deadline_raises_with_the_id_and_the_job_survives(client: Any, fake: FakeStability) -> None:
     job = client.upscale("x", image=png(128, 128))
-    fake.inject("get_upscale_result", Fault.never_finish(), times=1000)
+    fake.inject("upscale_result", Fault.never_finish(), times=1000)
     started = time.monotonic()
     with pytest.raises(stability.JobTimeoutError) as caught:
         job.wait(timeout=0.4, poll_interval=0.1)
@@ -94,8 +94,8 @@ def test_another_keys_job_is_not_found() -> None:
 def test_transient_errors_during_polling_do_not_fail_the_job(make_client: Any, fake: FakeStability) -> None:
     client = make_client(max_retries=0)
     job = client.image_to_video(png(768, 768))
-    fake.inject("get_image_to_video_result", Fault.status(503), times=2)
-    fake.inject("get_image_to_video_result", Fault.rate_limited(retry_after="0"))
+    fake.inject("image_to_video_result", Fault.status(503), times=2)
+    fake.inject("image_to_video_result", Fault.rate_limited(retry_after="0"))
     seen: list[Any] = []
     assert job.wait(poll_interval=FAST, on_progress=seen.append).data[4:8] == b"ftyp"
     assert [s.state for s in seen][:3] == ["retrying"] * 3
@@ -117,10 +117,10 @@ def test_start_is_never_resent_after_it_may_have_been_processed(client: Any, fak
 def test_dropped_download_leaves_no_file(client: Any, fake: FakeStability, tmp_path: Path) -> None:
     job = client.image_to_video(png(576, 1024))
     # A broken download is fetched again like any read (max_retries=2): three breaks in a row raise.
-    fake.inject("get_image_to_video_result", Fault.truncated_body(), times=3)
+    fake.inject("image_to_video_result", Fault.truncated_body(), times=3)
     with pytest.raises(stability.APIConnectionError) as caught:
         job.save(tmp_path / "clip.mp4", poll_interval=FAST)
-    assert caught.value.attempts == 3 and fake.count("get_image_to_video_result") == 3
+    assert caught.value.attempts == 3 and fake.count("image_to_video_result") == 3
     assert list(tmp_path.iterdir()) == []
 
 
@@ -142,15 +142,15 @@ def test_cancelling_wait_stops_polling(fake: FakeStability) -> None:
     async def main() -> None:
         async with stability.AsyncStability(fake.api_key, base_url=fake.base_url) as client:
             job = await client.upscale("x", image=png(128, 128))
-            fake.inject("get_upscale_result", Fault.never_finish(), times=1000)
+            fake.inject("upscale_result", Fault.never_finish(), times=1000)
             task = asyncio.create_task(job.wait(poll_interval=FAST))
             await asyncio.sleep(0.3)
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
-            polls = fake.count("get_upscale_result")
+            polls = fake.count("upscale_result")
             await asyncio.sleep(0.3)
-            assert fake.count("get_upscale_result") == polls and polls >= 2
+            assert fake.count("upscale_result") == polls and polls >= 2
 
     asyncio.run(main())
 
@@ -167,7 +167,7 @@ def test_fifty_concurrent_jobs_on_one_pool(fake: FakeStability) -> None:
     results = asyncio.run(main())
     assert len(results) == 50 and all(r.data[4:8] == b"ftyp" for r in results)
     assert len({r.seed for r in results}) == 50
-    assert fake.count("get_image_to_video_result") <= 50 * (math.ceil(0.5 / interval) + 2)
+    assert fake.count("image_to_video_result") <= 50 * (math.ceil(0.5 / interval) + 2)
     assert fake.connections_opened <= 100  # the client's pool limit
 
 
@@ -176,7 +176,7 @@ def test_job_save_never_mislabels_the_result(client: Any, fake: FakeStability, t
     video = client.image_to_video(png(1024, 576))
     with pytest.raises(stability.ValidationError, match=r"save it as clip\.mp4"):
         video.save(tmp_path / "clip.png", poll_interval=FAST)
-    assert fake.count("get_image_to_video_result") == 0  # refused before waiting
+    assert fake.count("image_to_video_result") == 0  # refused before waiting
     upscaled = client.upscale("x", image=png(128, 128), output_format="jpeg")
     with pytest.raises(stability.ValidationError, match=r"save it as up\.jpg, or save job\.wait\(\) with convert"):
         upscaled.save(tmp_path / "up.png", poll_interval=FAST)

@@ -13,7 +13,7 @@ from stability.testing import FakeStability, Fault
 from tests.raw_cases import png
 
 FAST = 0.05
-RESULT = "get_image_to_video_result"
+RESULT = "image_to_video_result"
 
 
 def _done_job(client: Any) -> Any:

@@ -1,7 +1,9 @@
 """The fault matrix as data: a table of facade operations, a table of faults, and the documented policy as an
 oracle that says, for any (operation, fault, pattern), what the caller must see and what the fake must record.
 
-Adding an operation to ``OPERATIONS`` or a fault to ``FAULTS`` adds its rows to ``test_fault_matrix.py``.
+``OPERATIONS`` has a row per client method and a poll, a wait and a save per job, all read from the registry:
+an operation added there adds its rows to ``test_fault_matrix.py`` (a method that needs arguments gets them from
+``ARGUMENTS``). A fault added to ``FAULTS`` adds its column.
 
 The oracle is the README's retry policy written as a small simulation (not the facade's code):
 
@@ -20,9 +22,10 @@ The oracle is the README's retry policy written as a small simulation (not the f
 from __future__ import annotations
 
 import email.utils
+import inspect
 import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -30,7 +33,8 @@ from typing import Any, Literal
 import stability
 from stability._core.polling import MAX_FAILED_POLLS
 from stability._core.retry import RETRYABLE_STATUSES
-from stability._operations.registry import REGISTRY
+from stability._operations.entry import DemoInput
+from stability._operations.registry import REGISTRY, Entry
 from stability.testing import Fault
 from tests.raw_cases import png
 
@@ -141,12 +145,12 @@ class Context:
 class Operation:
     name: str
     fake_op: str
-    """The fake's operation the fault is injected into (and whose requests are counted)."""
+    """The fake's operation the fault is injected into (and whose requests are counted): the registry's name."""
     kind: Kind
     run: Callable[[Any, Context], Any]
     check: Callable[[Any, Context], bool]
-    job: Literal["upscale", "image_to_video"] | None = None
-    """For result operations: the job started (without faults) before the fault is injected."""
+    job: str | None = None
+    """For result operations: the operation whose job is started (without faults) before the fault is injected."""
     start_op: str | None = None
     overwrite: bool = False
     """For saves: the destination already holds a file, and overwrite=True was asked for."""
@@ -188,80 +192,98 @@ def _wait_timeout(ctx: Context) -> float:
     return ctx.deadline
 
 
-def _call(name: str, run: Callable[[Any, Context], Any], check: Callable[[Any, Context], bool]) -> Operation:
-    """The row of a client method: the fake's name for it and whether it is charged come from the registry."""
-    entry = REGISTRY[name]
-    return Operation(name, entry.fake, "charged" if entry.charged else "read", run, check)
+# Valid arguments of the client methods that need some (by the registry's name): small PNG inputs and outputs,
+# so that over a thousand cells stay quick. A method without a row here is called with its entry's ``example``
+# (the demo's arguments), its images made here; an image it answers must then be a PNG, as ``_image`` checks.
+ARGUMENTS: dict[str, Callable[[], dict[str, Any]]] = {
+    "text_to_image": lambda: {"prompt": "a lighthouse", "seed": 3},
+    "image_to_image": lambda: {"prompt": "as a watercolour", "image": png(512, 512), "step_schedule_start": 0.5},
+    "masked_image_to_image": lambda: {"prompt": "a red door", "image": png(512, 512), "mask": png(512, 512)},
+    "inpaint": lambda: {"prompt": "a cat", "image": png(96, 96), "search_prompt": "dog"},
+    "upscale": lambda: {"prompt": "sharper", "image": png(96, 96)},
+    "image_to_video": lambda: {"image": png(768, 768)},
+}
+
+# What a successful call gives back, by what the operation returns.
+CHECKS: dict[str, Callable[[Any, Context], bool]] = {
+    "images": _image,  # one image: no ``samples`` asked for
+    "image": _image,
+    "job": _job,
+    "engines": lambda v, x: len(v) > 0,
+    "account": lambda v, x: bool(v.id),
+    "balance": lambda v, x: v > 0,
+}
+
+
+def arguments(name: str) -> dict[str, Any]:
+    """Valid arguments for the client method ``name``: its row in ``ARGUMENTS``, else its entry's example."""
+    if name in ARGUMENTS:
+        return ARGUMENTS[name]()
+    example = REGISTRY[name].example
+    if example is None:
+        parameters = inspect.signature(getattr(stability.Stability, name)).parameters.values()
+        required = [p.name for p in parameters if p.default is inspect.Parameter.empty and p.name != "self"]
+        assert not required, f"{name} has no example: give it a row in tests/reliability/_matrix.py's ARGUMENTS"
+        return {}
+    return demo_arguments(example)
+
+
+def demo_arguments(example: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry's example with its images made: the demo's first image is 768x768, a size every operation takes."""
+    inputs = {DemoInput.IMAGE: png(768, 768), DemoInput.MASK: png(768, 768)}
+    return {key: inputs[value] if isinstance(value, DemoInput) else value for key, value in example.items()}
+
+
+def call(client: Any, name: str) -> Any:
+    """The client method ``name`` called with valid arguments."""
+    return getattr(client, name)(**arguments(name))
+
+
+def _call_row(entry: Entry) -> Operation:
+    """The row of a client method: its name, whether it is charged and what it returns come from the registry."""
+    kind: Kind = "charged" if entry.charged else "read"
+    return Operation(entry.name, entry.name, kind, lambda c, x: call(c, entry.name), CHECKS[entry.returns])
+
+
+def _job_rows(result: Entry) -> list[Operation]:
+    """The rows of a job's result: a poll, a wait and a save (over a file already there for image results)."""
+    job = result.finishes
+    assert job is not None
+    overwrite = result.media == "image"  # so that both kinds of save are covered: over a file, and to a new one
+
+    def poll(c: Any, x: Context) -> Any:
+        return c.jobs.get(job, x.job_id).poll()
+
+    def wait(c: Any, x: Context) -> Any:
+        return c.jobs.get(job, x.job_id).wait(poll_interval=0.01, timeout=_wait_timeout(x))
+
+    def save(c: Any, x: Context) -> Any:
+        keep = {"overwrite": True} if overwrite else {}
+        return c.jobs.get(job, x.job_id).save(x.destination, **keep, poll_interval=0.01, timeout=_wait_timeout(x))
+
+    rows: list[tuple[str, Kind, Callable[[Any, Context], Any], Callable[[Any, Context], bool]]] = [
+        ("poll", "read", poll, lambda v, x: isinstance(v, bool)),
+        ("wait", "wait", wait, _waited),
+        ("save", "save", save, _saved),
+    ]
+    return [
+        Operation(
+            f"{job}_job.{action}",
+            result.name,
+            kind,
+            run,
+            check,
+            job=job,
+            start_op=job,
+            overwrite=kind == "save" and overwrite,
+        )
+        for action, kind, run, check in rows
+    ]
 
 
 OPERATIONS: tuple[Operation, ...] = (
-    _call("text_to_image", lambda c, x: c.text_to_image("a lighthouse", seed=3), _image),
-    _call(
-        "image_to_image",
-        lambda c, x: c.image_to_image("as a watercolour", image=png(512, 512), step_schedule_start=0.5),
-        _image,
-    ),
-    _call(
-        "masked_image_to_image",
-        lambda c, x: c.masked_image_to_image("a red door", image=png(512, 512), mask=png(512, 512)),
-        _image,
-    ),
-    _call("inpaint", lambda c, x: c.inpaint("a cat", image=png(96, 96), search_prompt="dog"), _image),
-    _call("upscale", lambda c, x: c.upscale("sharper", image=png(96, 96)), _job),
-    _call("image_to_video", lambda c, x: c.image_to_video(png(768, 768)), _job),
-    _call("engines", lambda c, x: c.engines(), lambda v, x: len(v) > 0),
-    _call("account", lambda c, x: c.account(), lambda v, x: bool(v.id)),
-    _call("balance", lambda c, x: c.balance(), lambda v, x: v > 0),
-    Operation(
-        "upscale_job.poll",
-        REGISTRY["upscale_result"].fake,
-        "read",
-        lambda c, x: c.jobs.get("upscale", x.job_id).poll(),
-        lambda v, x: isinstance(v, bool),
-        job="upscale",
-        start_op="upscale",
-    ),
-    Operation(
-        "upscale_job.wait",
-        REGISTRY["upscale_result"].fake,
-        "wait",
-        lambda c, x: c.jobs.get("upscale", x.job_id).wait(poll_interval=0.01, timeout=_wait_timeout(x)),
-        _waited,
-        job="upscale",
-        start_op="upscale",
-    ),
-    Operation(
-        "image_to_video_job.wait",
-        REGISTRY["image_to_video_result"].fake,
-        "wait",
-        lambda c, x: c.jobs.get("image_to_video", x.job_id).wait(poll_interval=0.01, timeout=_wait_timeout(x)),
-        _waited,
-        job="image_to_video",
-        start_op="image_to_video",
-    ),
-    Operation(
-        "upscale_job.save",
-        REGISTRY["upscale_result"].fake,
-        "save",
-        lambda c, x: c.jobs.get("upscale", x.job_id).save(
-            x.destination, overwrite=True, poll_interval=0.01, timeout=_wait_timeout(x)
-        ),
-        _saved,
-        job="upscale",
-        start_op="upscale",
-        overwrite=True,
-    ),
-    Operation(
-        "image_to_video_job.save",
-        REGISTRY["image_to_video_result"].fake,
-        "save",
-        lambda c, x: c.jobs.get("image_to_video", x.job_id).save(
-            x.destination, poll_interval=0.01, timeout=_wait_timeout(x)
-        ),
-        _saved,
-        job="image_to_video",
-        start_op="image_to_video",
-    ),
+    *(_call_row(entry) for entry in REGISTRY.values() if entry.finishes is None),
+    *(row for entry in REGISTRY.values() if entry.finishes is not None for row in _job_rows(entry)),
 )
 
 

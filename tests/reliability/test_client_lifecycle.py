@@ -164,12 +164,12 @@ def test_aclose_during_wait_stops_polling(server: FakeStability) -> None:
     async def main() -> float:
         waiting = asyncio.create_task(job.wait(poll_interval=5, timeout=60))
         await asyncio.sleep(0.3)
-        polls = server.count("get_upscale_result")
+        polls = server.count("upscale_result")
         await client.aclose()
         start = time.monotonic()
         with pytest.raises(stability.ConfigurationError, match="closed"):
             await waiting
-        assert server.count("get_upscale_result") == polls  # no poll after the close
+        assert server.count("upscale_result") == polls  # no poll after the close
         return time.monotonic() - start
 
     assert asyncio.run(main()) < 1

@@ -20,7 +20,6 @@ import pytest
 
 import stability
 from stability.testing import FakeStability, Fault
-from tests.raw_cases import png
 from tests.reliability._matrix import (
     DEADLINE,
     MAX_RETRIES,
@@ -30,6 +29,7 @@ from tests.reliability._matrix import (
     FaultCase,
     Operation,
     Pattern,
+    call,
     cells,
     expect,
     short_deadline,
@@ -53,10 +53,8 @@ CELLS = [
 
 
 def _start_job(clients: Any, operation: Operation) -> str:
-    setup = clients()
-    if operation.job == "upscale":
-        return str(setup.upscale("sharper", image=png(96, 96)).id)
-    return str(setup.image_to_video(png(768, 768)).id)
+    assert operation.job is not None
+    return str(call(clients(), operation.job).id)
 
 
 @pytest.mark.timeout(30)

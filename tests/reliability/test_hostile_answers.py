@@ -99,11 +99,11 @@ def test_json_nested_100000_deep_keeps_the_images_and_the_job_id(clients: Any, f
 
 def test_deep_json_that_cannot_be_read_is_a_typed_error(clients: Any, fake: FakeStability) -> None:
     client = clients(transport="socket", max_retries=0)
-    fake.inject("get_balance", _answer(b"[" * 100_000, "application/json"))
+    fake.inject("balance", _answer(b"[" * 100_000, "application/json"))
     with pytest.raises(stability.MalformedResponseError) as caught:
         client.balance()
     assert caught.value.body.startswith(b"[[[")
-    fake.inject("get_balance", _answer(b'{"credits": %s}' % DEEP, "application/json"))
+    fake.inject("balance", _answer(b'{"credits": %s}' % DEEP, "application/json"))
     with pytest.raises(stability.MalformedResponseError):
         client.balance()
     FIGURES.add("scenarios", 2)
@@ -116,7 +116,7 @@ def test_error_bodies_nested_100000_deep_are_typed_errors(clients: Any, fake: Fa
     with pytest.raises(stability.BadRequestError) as bad:
         client.text_to_image("x")
     assert (bad.value.name, bad.value.messages, bad.value.error_id) == ("invalid_prompts", ["prompt: filtered"], "e1")
-    fake.inject("get_balance", Fault.status(500, body=DEEP, content_type="application/json"))
+    fake.inject("balance", Fault.status(500, body=DEEP, content_type="application/json"))
     with pytest.raises(stability.ServerError):
         client.balance()
     FIGURES.add("scenarios", 2)
@@ -148,7 +148,7 @@ def test_a_result_larger_than_asked_is_refused(clients: Any, fake: FakeStability
         ("text_to_image", lambda: client.text_to_image("x", width=512, height=512), png(768, 768)),
         ("text_to_image", lambda: client.text_to_image("x"), png(4096, 64)),  # outside every default size
         ("image_to_image", lambda: client.image_to_image("x", image=png(512, 512)), png(1024, 512)),
-        ("masking", lambda: client.masked_image_to_image("x", image=png(512, 512, alpha=True)), bomb),
+        ("masked_image_to_image", lambda: client.masked_image_to_image("x", image=png(512, 512, alpha=True)), bomb),
         ("inpaint", lambda: client.inpaint("x", image=png(128, 128), search_prompt="y"), bomb),
     ]
     for operation, call, body in cases:
@@ -158,7 +158,7 @@ def test_a_result_larger_than_asked_is_refused(clients: Any, fake: FakeStability
         FIGURES.add("scenarios")
     # A job resumed by id has no input to compare: its result is held to the documented upscale bound.
     job = client.upscale("x", image=png(128, 128))
-    fake.inject("get_upscale_result", _answer(_png_claiming(20_000, 20_000)))
+    fake.inject("upscale_result", _answer(_png_claiming(20_000, 20_000)))
     with pytest.raises(stability.MalformedResponseError, match="result image is"):
         job.wait()
     # What was asked for still passes.
@@ -202,7 +202,7 @@ def test_413_and_422_are_typed(clients: Any, fake: FakeStability) -> None:
 def test_a_crafted_error_page_is_summarised_quickly(clients: Any, fake: FakeStability) -> None:
     client = clients(transport="socket", max_retries=0)
     page = b">" + b"<" * 100_000  # took seconds of CPU per answer (quadratic); 300 KB took 32 s
-    fake.inject("get_balance", Fault.status(502, body=page, content_type="text/html"))
+    fake.inject("balance", Fault.status(502, body=page, content_type="text/html"))
     start = time.perf_counter()
     with pytest.raises(stability.ServerError) as caught:
         client.balance()

@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 
 import stability
+from stability._operations.registry import REGISTRY
 from stability.testing import FakeStability, Fault
 from tests.raw_cases import png
 from tests.reliability._support import FIGURES, assert_no_key, no_partial_files, object_texts
 
 PERSISTENT = 10_000
-RESULT_OP = {"upscale": "get_upscale_result", "image_to_video": "get_image_to_video_result"}
+RESULT_OP = {name: entry.starts_job for name, entry in REGISTRY.items() if entry.starts_job}  # job -> its result
 LOCKOUT = 60.0
 
 
@@ -94,12 +95,12 @@ def test_a_lockout_while_polling_is_waited_out_with_one_poll_per_lockout(
 def test_any_call_waits_out_the_lockout_before_trying_again(clients: Any, fake: FakeStability) -> None:
     # Retrying after the usual half-second backoff only meets the lockout again.
     client = clients()
-    fake.inject("get_balance", Fault.rate_limited())
+    fake.inject("balance", Fault.rate_limited())
     fake.inject("text_to_image", Fault.rate_limited())
     assert client.balance() > 0
     assert client.text_to_image("a lighthouse").width > 0  # refused, so not charged: sent again
     assert clients.sleeps.seconds == [LOCKOUT, LOCKOUT]
-    assert fake.count("get_balance") == 2 and fake.charges("text_to_image") == 1
+    assert fake.count("balance") == 2 and fake.charges("text_to_image") == 1
     FIGURES.add("scenarios", 2)
 
 
@@ -107,12 +108,12 @@ def test_a_long_retry_after_does_not_stretch_a_short_wait(clients: Any, fake: Fa
     # Issue 13 item 10: 429 with Retry-After: 20 made wait(timeout=2) take 40 s.
     client = clients()
     job = _resumed(client, "upscale")
-    fake.inject("get_upscale_result", Fault.rate_limited("20"), times=PERSISTENT)
+    fake.inject("upscale_result", Fault.rate_limited("20"), times=PERSISTENT)
     timeline = Timeline(fake)
     with pytest.raises(stability.JobTimeoutError) as caught:
         timeline.attach(client, job, mode).wait(timeout=2, poll_interval=0.5)
     assert sum(timeline.slept) <= 2 + 0.5, timeline.slept
-    assert fake.count("get_upscale_result") == 1  # one request: the next could only come after the deadline
+    assert fake.count("upscale_result") == 1  # one request: the next could only come after the deadline
     assert isinstance(caught.value.__cause__, stability.RateLimitError)
     assert caught.value.__cause__.retry_after == 20
     _scenario(caught.value)
@@ -120,7 +121,7 @@ def test_a_long_retry_after_does_not_stretch_a_short_wait(clients: Any, fake: Fa
 
 @pytest.mark.timeout(20)
 def test_wait_timeout_holds_in_wall_clock_time_against_retry_after_20(fake: FakeStability) -> None:
-    fake.inject("get_upscale_result", Fault.rate_limited("20"), times=PERSISTENT)
+    fake.inject("upscale_result", Fault.rate_limited("20"), times=PERSISTENT)
     with stability.Stability(fake.api_key, base_url=fake.base_url) as client:
         job = _resumed(client, "upscale")
         start = time.monotonic()
@@ -141,12 +142,12 @@ def test_the_deadline_error_names_and_chains_a_download_that_always_breaks(
     # "it is still running" with no cause.
     client = clients(transport="socket", max_retries=0)
     job = _resumed(client, "image_to_video")
-    fake.inject("get_image_to_video_result", Fault.truncated_body(), times=PERSISTENT)
+    fake.inject("image_to_video_result", Fault.truncated_body(), times=PERSISTENT)
     timeline = Timeline(fake)
     with pytest.raises(stability.JobTimeoutError) as caught:
         timeline.attach(client, job, mode).wait(timeout=25, poll_interval=10)
     error = caught.value
-    assert fake.count("get_image_to_video_result") == 3  # polls at 0, 10 and 20 s
+    assert fake.count("image_to_video_result") == 3  # polls at 0, 10 and 20 s
     assert isinstance(error.__cause__, stability.APIConnectionError) and error.last_error is error.__cause__
     assert "may have finished" in str(error) and "still running" not in str(error)
     assert "APIConnectionError" in str(error) and job.id in str(error)
@@ -194,20 +195,20 @@ def test_save_without_timeout_ends_at_the_default_too(
 @pytest.mark.parametrize("timeout", [-1, math.nan, "600"])
 def test_a_bad_timeout_is_refused_before_any_poll(clients: Any, fake: FakeStability, timeout: Any) -> None:
     job = _resumed(clients(), "upscale")
-    polls = fake.count("get_upscale_result")
+    polls = fake.count("upscale_result")
     with pytest.raises(stability.ValidationError):
         job.wait(timeout=timeout)
-    assert fake.count("get_upscale_result") == polls
+    assert fake.count("upscale_result") == polls
     FIGURES.add("scenarios")
 
 
 @pytest.mark.parametrize("interval", [10**400, math.inf, 0, -5, True])
 def test_a_bad_poll_interval_is_refused_before_any_poll(clients: Any, fake: FakeStability, interval: Any) -> None:
     job = _resumed(clients(), "upscale")
-    polls = fake.count("get_upscale_result")
+    polls = fake.count("upscale_result")
     with pytest.raises(stability.ValidationError, match="poll_interval"):
         job.wait(poll_interval=interval)
-    assert fake.count("get_upscale_result") == polls
+    assert fake.count("upscale_result") == polls
     FIGURES.add("scenarios")
 
 

@@ -21,8 +21,8 @@ import pytest
 from stability.testing import FakeStability, Fault
 from stability_api import AuthenticatedClient
 from stability_api.types import Response
-from tests.raw_cases import CASES, RawCase, png
-from tests.reliability._matrix import FAULTS, SLOW_TIMEOUT, FaultCase
+from tests.raw_cases import CASES, RawCase
+from tests.reliability._matrix import FAULTS, SLOW_TIMEOUT, FaultCase, call
 from tests.reliability._support import FIGURES, assert_no_key, object_texts, timed
 
 RAW_CELLS = [
@@ -52,10 +52,9 @@ def _raw_client(fake: FakeStability, fault: FaultCase, closed_port: int) -> Auth
 def _job_id(fake: FakeStability, case: RawCase) -> str:
     import stability
 
+    assert case.entry.finishes is not None
     with stability.Stability(fake.api_key, base_url="http://localhost", transport=fake.transport()) as client:
-        if case.operation == "get_upscale_result":
-            return client.upscale("sharper", image=png(96, 96)).id
-        return client.image_to_video(png(768, 768)).id
+        return str(call(client, case.entry.finishes).id)
 
 
 @pytest.mark.timeout(30)

@@ -116,7 +116,7 @@ def test_environment_proxies_never_get_a_plain_http_request(proxy: Listener) -> 
                 assert await get_balance.asyncio(client=client.raw) is not None
 
         asyncio.run(main())
-        assert fake.count("get_balance") == 4
+        assert fake.count("balance") == 4
     assert proxy.heads == []
     FIGURES.add("scenarios")
 
@@ -152,7 +152,7 @@ def test_https_still_goes_through_the_environment_proxy(
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_debug_logs_one_line_per_request_without_the_key(caplog: pytest.LogCaptureFixture, mode: str) -> None:
     fake = FakeStability(fast=True)
-    fake.inject("get_balance", Fault.status(503))
+    fake.inject("balance", Fault.status(503))
     caplog.set_level(logging.DEBUG, logger="stability")
 
     async def no_sleep(seconds: float) -> None:

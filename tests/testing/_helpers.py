@@ -11,16 +11,24 @@ from typing import Any
 import httpx
 from PIL import Image
 
+from stability._operations.registry import REGISTRY
+from stability._operations.v1alpha import DEFAULT_ENGINE, DEFAULT_MASKING_ENGINE
 from stability.testing import FakeStability
 
-V1_T2I = "/v1alpha/generation/stable-diffusion-512-v2-1/text-to-image"
-V1_I2I = "/v1alpha/generation/stable-diffusion-512-v2-1/image-to-image"
-V1_MASK = "/v1alpha/generation/stable-inpainting-512-v2-0/image-to-image/masking"
-VIDEO = "/v2alpha/generation/image-to-video"
-VIDEO_RESULT = "/v2alpha/generation/image-to-video/result/"
-INPAINT = "/v2alpha/generation/stable-image/inpaint"
-UPSCALE = "/v2alpha/generation/stable-image/upscale"
-UPSCALE_RESULT = "/v2alpha/generation/stable-image/upscale/result/"
+
+def path(operation: str, **parameters: str) -> str:
+    """The path of an operation (by the registry's name), its parameters filled in."""
+    return REGISTRY[operation].path.format(**parameters)
+
+
+V1_T2I = path("text_to_image", engine_id=DEFAULT_ENGINE)
+V1_I2I = path("image_to_image", engine_id=DEFAULT_ENGINE)
+V1_MASK = path("masked_image_to_image", engine_id=DEFAULT_MASKING_ENGINE)
+VIDEO = path("image_to_video")
+VIDEO_RESULT = path("image_to_video_result", id="")
+INPAINT = path("inpaint")
+UPSCALE = path("upscale")
+UPSCALE_RESULT = path("upscale_result", id="")
 PROMPTS = {"text_prompts": [{"text": "a lighthouse at dawn"}]}
 
 TRANSPORTS = ["in-process", "socket"]

@@ -8,6 +8,7 @@ moderation, unknown ids, jobs in progress, and the documented statuses that faul
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +19,11 @@ import pytest
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
+import stability
+from stability._operations.registry import REGISTRY, prepare
+from stability._operations.v1alpha import DEFAULT_ENGINE
 from stability.testing import FakeStability, Fault
+from tests.reliability._matrix import arguments
 from tests.testing import test_validation as cases
 from tests.testing._helpers import (
     INPAINT,
@@ -35,7 +40,9 @@ from tests.testing._helpers import (
 )
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "stability.yaml"
-GET_PATHS = ["/v1alpha/engines/list", "/v1alpha/user/account", "/v1alpha/user/balance"]
+# The reads that take no argument (engines, account, balance): one valid request each.
+GET_PATHS = [entry.path for entry in REGISTRY.values() if entry.method == "GET" and "{" not in entry.path]
+V2ALPHA = [name for name, entry in REGISTRY.items() if entry.path.startswith("/v2alpha/")]
 
 
 @pytest.fixture(scope="module")
@@ -127,14 +134,14 @@ def test_valid_requests_in_process(
     make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
 ) -> None:
     _valid_requests(make_client(), fake)
-    assert len(checked.statuses) == 29 and {status for _, status in checked.statuses} == {200}
+    assert len(checked.statuses) == 26 + len(GET_PATHS) and {status for _, status in checked.statuses} == {200}
 
 
 def test_valid_requests_over_sockets(
     make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
 ) -> None:
     _valid_requests(make_client(transport="socket"), fake)
-    assert len(checked.statuses) == 29 and {status for _, status in checked.statuses} == {200}
+    assert len(checked.statuses) == 26 + len(GET_PATHS) and {status for _, status in checked.statuses} == {200}
 
 
 def test_jobs_in_progress(make_client: Callable[..., httpx.Client], checked: Checked) -> None:
@@ -177,28 +184,58 @@ def test_every_validation_error(
     assert len(checked.statuses) == expected and {status for _, status in checked.statuses} == {400}
 
 
+def _send_as_the_sdk_does(client: httpx.Client, fake: FakeStability, operation: str, args: dict[str, Any]) -> Any:
+    """The request the SDK builds for ``operation`` with ``args`` (nothing else of the SDK runs)."""
+    method = getattr(stability.Stability, operation, None)
+    if method is not None:  # as the method hands its arguments over: every one, with its default
+        bound = inspect.signature(method).bind(None, **args)
+        bound.apply_defaults()
+        args = {name: value for name, value in bound.arguments.items() if name != "self"}
+    request = prepare(operation, args).build()
+    try:
+        kwargs = dict(request.kwargs)
+        kwargs["headers"] = {**kwargs.get("headers", {}), **auth(fake)}
+        return client.request(**kwargs)
+    finally:
+        request.close()
+
+
+def test_every_operation_as_the_sdk_sends_it(
+    make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
+) -> None:
+    """Each client method with valid arguments (the fault matrix's, else its entry's example), then each job's
+    result: every answer a 200 that conforms."""
+    client = make_client()
+    for name, entry in REGISTRY.items():
+        if entry.finishes is None:
+            response = _send_as_the_sdk_does(client, fake, name, arguments(name))
+            if entry.starts_job:
+                _send_as_the_sdk_does(client, fake, entry.starts_job, {"job_id": response.json()["id"]})
+    assert len(checked.statuses) == len(REGISTRY) and {status for _, status in checked.statuses} == {200}
+
+
+def _send(client: httpx.Client, operation: str, headers: dict[str, str]) -> httpx.Response:
+    """A request of ``operation`` with a body of its kind, for tests where it is refused before the body is read
+    (no key, rate limit, an injected fault): its path parameters are an engine or a generation id."""
+    entry = REGISTRY[operation]
+    path = entry.path.replace("{engine_id}", DEFAULT_ENGINE)
+    path = "/".join("0" * 64 if part.startswith("{") else part for part in path.split("/"))
+    headers = {**headers, "Accept": entry.accept[0]} if entry.accept else headers
+    if entry.body == "json":
+        return client.request(entry.method, path, headers=headers, json=PROMPTS)
+    files = {name: image_bytes(64, 64) for name in entry.files}
+    return client.request(entry.method, path, headers=headers, files=files or None)
+
+
 def _every_operation(client: httpx.Client, headers: dict[str, str]) -> None:
-    v1 = {**headers, "Accept": "image/png"}
-    client.post(V1_T2I, headers=v1, json=PROMPTS)
-    client.post(V1_I2I, headers=v1, files={"init_image": image_bytes(512, 512), "options": (None, json.dumps(PROMPTS))})
-    options = json.dumps({**PROMPTS, "mask_source": "INIT_IMAGE_ALPHA"})
-    client.post(
-        V1_MASK, headers=v1, files={"init_image": image_bytes(512, 512, alpha=True), "options": (None, options)}
-    )
-    for path in GET_PATHS:
-        client.get(path, headers=headers)
-    client.post(VIDEO, headers=headers, files={"image": image_bytes(768, 768)})
-    client.get(VIDEO_RESULT + "0" * 64, headers=headers)
-    data = {"mode": "search", "search_prompt": "x", "prompt": "y"}
-    client.post(INPAINT, headers=headers, files={"image": image_bytes(64, 64)}, data=data)
-    client.post(UPSCALE, headers=headers, files={"image": image_bytes(64, 64)}, data={"prompt": "x"})
-    client.get(UPSCALE_RESULT + "0" * 64, headers=headers)
+    for operation in REGISTRY:
+        _send(client, operation, headers)
 
 
 @pytest.mark.parametrize("key", [None, "sk-nobody", "Bearer sk-nobody"])
 def test_missing_and_unknown_keys(make_client: Callable[..., httpx.Client], checked: Checked, key: str | None) -> None:
     _every_operation(make_client(), {"Authorization": key} if key else {})
-    assert [status for _, status in checked.statuses] == [401] * 11
+    assert [status for _, status in checked.statuses] == [401] * len(REGISTRY)
 
 
 def test_rate_limited(make_client: Callable[..., httpx.Client], checked: Checked) -> None:
@@ -206,7 +243,7 @@ def test_rate_limited(make_client: Callable[..., httpx.Client], checked: Checked
     client = make_client(fake)
     client.get("/v1alpha/user/balance", headers=auth(fake))
     _every_operation(client, auth(fake))
-    assert [status for _, status in checked.statuses] == [200] + [429] * 11
+    assert [status for _, status in checked.statuses] == [200] + [429] * len(REGISTRY)
 
 
 def test_not_found_and_moderation(
@@ -230,21 +267,16 @@ def test_documented_fault_answers(
     make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked, fault: Fault, status: int
 ) -> None:
     client = make_client()
-    v2alpha = ["image_to_video", "get_image_to_video_result", "inpaint", "upscale", "get_upscale_result"]
-    operations = v2alpha if status == 500 else None  # v1alpha declares no 500
+    operations = V2ALPHA if status == 500 else None  # v1alpha declares no 500
     if operations is None:
-        fake.inject(None, fault, times=11)
+        fake.inject(None, fault, times=len(REGISTRY))
         _every_operation(client, auth(fake))
-        expected = 11
+        expected = len(REGISTRY)
     else:
         for operation in operations:
             fake.inject(operation, fault)
-        client.post(VIDEO, headers=auth(fake), files={"image": image_bytes(768, 768)})
-        client.get(VIDEO_RESULT + "0" * 64, headers=auth(fake))
-        client.post(INPAINT, headers=auth(fake), files={"image": image_bytes(64, 64)}, data={})
-        client.post(UPSCALE, headers=auth(fake), files={"image": image_bytes(64, 64)}, data={})
-        client.get(UPSCALE_RESULT + "0" * 64, headers=auth(fake))
-        expected = 5
+            _send(client, operation, auth(fake))
+        expected = len(operations)
     assert [s for _, s in checked.statuses] == [status] * expected
 
 
@@ -252,8 +284,8 @@ def test_not_found_fault_on_results(
     make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
 ) -> None:
     client = make_client()
-    fake.inject("get_image_to_video_result", Fault.not_found())
-    fake.inject("get_upscale_result", Fault.not_found())
+    fake.inject("image_to_video_result", Fault.not_found())
+    fake.inject("upscale_result", Fault.not_found())
     client.get(VIDEO_RESULT + "0" * 64, headers=auth(fake))
     client.get(UPSCALE_RESULT + "0" * 64, headers=auth(fake))
     assert [s for _, s in checked.statuses] == [404, 404]

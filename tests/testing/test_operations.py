@@ -122,7 +122,7 @@ def test_masking_repaints_only_the_masked_pixels(client: httpx.Client, fake: Fak
     files = {"init_image": ("i.png", alpha), "options": (None, options)}
     out = decode(client.post(V1_MASK, headers={**auth(fake), "Accept": "image/png"}, files=files).content)
     assert out.getpixel((500, 5)) == (0, 0, 255)
-    assert fake.charges("masking") == 3
+    assert fake.charges("masked_image_to_image") == 3
 
 
 def test_engines_account_and_balance(client: httpx.Client, fake: FakeStability) -> None:

@@ -59,7 +59,7 @@ def test_the_429_is_the_documented_example_word_for_word(transport: str) -> None
         assert refused.status_code == 429 and refused.json() == DOCUMENTED_429
         assert "retry-after" not in refused.headers and refused.headers["content-type"] == "application/json"
         fake.reset()
-        fake.inject("get_upscale_result", Fault.rate_limited())
+        fake.inject("upscale_result", Fault.rate_limited())
         injected = client.get("/v2alpha/generation/stable-image/upscale/result/" + "0" * 64, headers=headers)
         assert injected.status_code == 429 and injected.json() == DOCUMENTED_429
         assert "retry-after" not in injected.headers

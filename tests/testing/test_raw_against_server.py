@@ -28,7 +28,6 @@ from stability_api.types import File, Response
 from tests.raw_cases import CASE_IDS, CASES, RawCase, _prompts, image_file
 
 MODES = ["sync", "async"]
-RESULT_OF = {"get_image_to_video_result": "image_to_video", "get_upscale_result": "upscale"}
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +62,8 @@ def _case(operation: str) -> RawCase:
 
 
 def _start(fake: FakeStability, case: RawCase, mode: str) -> str:
-    started = _call(fake, _case(RESULT_OF[case.operation]), mode)
+    assert case.entry.finishes is not None
+    started = _call(fake, _case(case.entry.finishes), mode)
     assert started.status_code == 200, started.content
     generation_id: str = started.parsed.id
     return generation_id
@@ -135,16 +135,16 @@ INVALID: dict[str, tuple[Callable[[], dict[str, Any]], int, str]] = {
         "invalid_height_or_width",
     ),
     "image_to_image": (lambda: {"engine_id": "no-such-engine"}, 404, "not_found"),
-    "masking": (lambda: {"engine_id": "no-such-engine"}, 404, "not_found"),
+    "masked_image_to_image": (lambda: {"engine_id": "no-such-engine"}, 404, "not_found"),
     "image_to_video": (_video_of_wrong_size, 400, "bad_request"),
-    "get_image_to_video_result": (lambda: {"id": "f" * 64}, 404, "generation_not_found"),
+    "image_to_video_result": (lambda: {"id": "f" * 64}, 404, "generation_not_found"),
     "inpaint": (dict, 403, "content_moderation"),  # with "sunglasses" as the moderated word
     "upscale": (
         lambda: {"body": UpscaleRequest(image=image_file(256, 256), prompt="x", creativity=0.5)},
         400,
         "bad_request",
     ),
-    "get_upscale_result": (lambda: {"id": "short"}, 400, "bad_request"),
+    "upscale_result": (lambda: {"id": "short"}, 400, "bad_request"),
 }
 
 
@@ -167,7 +167,7 @@ def test_refused_calls_parse_as_documented_errors(fake: FakeStability, case: Raw
 
 @pytest.mark.parametrize("mode", MODES)
 def test_another_keys_generation_is_404(fake: FakeStability, mode: str) -> None:
-    case = _case("get_upscale_result")
+    case = _case("upscale_result")
     generation_id = _start(fake, case, mode)
     response = _call(fake, case, mode, token="sk-another-key", id=generation_id)
     assert response.status_code == 404 and isinstance(response.parsed, ErrorResponse)

@@ -259,7 +259,6 @@ def test_an_entry_without_its_module_route_command_or_method_is_reported() -> No
         name="erase",
         operation_id="erase",
         module="stability_api.api.v2alpha.erase",
-        fake="erase",
         cli="erase",
     )
     problems = drift(MappingProxyType({**REGISTRY, "erase": extra}), places())

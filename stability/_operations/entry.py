@@ -66,8 +66,6 @@ class Entry:
     module: str
     """The generated api module, e.g. ``stability_api.api.v1alpha.masking`` (imported lazily by ``api``)."""
     charged: bool
-    fake: str
-    """The fake server's former name for the operation (still accepted, deprecated)."""
     cli: str | None
     """The ``stability`` CLI subcommand that runs it, if one does."""
     summary: str
@@ -102,6 +100,9 @@ class Entry:
     """Model fields the method does not take (the SDK fills them, or leaves them to the API's default)."""
     defaulted: tuple[str, ...] = ()
     """Keyword arguments the method makes optional although the model requires them (the SDK picks a value)."""
+    former_name: str | None = None
+    """The name the fake server gave the operation before it took the client method's (still accepted there,
+    with a DeprecationWarning). New operations have none."""
     max_body: int | None = None
     """Bytes of a success the SDK reads into memory, when more than a JSON answer's bound (images, videos)."""
     example: Mapping[str, Any] | None = None

@@ -16,14 +16,16 @@ from . import v1alpha, v2alpha
 from .common import check_params, operation
 from .entry import Entry, Param, Price, endpoint
 
-__all__ = ["BY_FAKE_NAME", "REGISTRY", "Entry", "Param", "Price", "endpoint", "prepare"]
+__all__ = ["FORMER_NAMES", "REGISTRY", "Entry", "Param", "Price", "endpoint", "prepare"]
 
 REGISTRY: Final[Mapping[str, Entry]] = MappingProxyType(
     {entry.name: entry for family in (v1alpha, v2alpha) for entry in family.ENTRIES}
 )
 
-BY_FAKE_NAME: Final[Mapping[str, Entry]] = MappingProxyType({entry.fake: entry for entry in REGISTRY.values()})
-"""The fake server's former names (``masking``, ``get_balance``, ...), still accepted."""
+FORMER_NAMES: Final[Mapping[str, Entry]] = MappingProxyType(
+    {entry.former_name: entry for entry in REGISTRY.values() if entry.former_name}
+)
+"""The fake server's former names (``masking``, ``get_balance``, ...), still accepted there (deprecated)."""
 
 
 def prepare(name: str, args: dict[str, Any], *, organization: str | None = None) -> Operation[Any]:

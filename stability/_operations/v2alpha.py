@@ -123,7 +123,7 @@ def _image_to_video(entry: Entry, args: dict[str, Any]) -> Operation[str]:
 
 def _result(
     name: str, operation_id: str, module: str, parse: Callable[[Answer], Any], *, finishes: str,
-    media: Literal["image", "video"], fake: str,
+    media: Literal["image", "video"], former_name: str,
 ) -> Entry:  # fmt: skip
     """A job's result: polled by id (202 while running), the media itself once done."""
     return Entry(
@@ -131,7 +131,7 @@ def _result(
         operation_id,
         f"stability_api.api.v2alpha.{module}",
         charged=False,
-        fake=fake,
+        former_name=former_name,
         cli="result",
         summary="Resume a job by id: wait for it and download its result.",
         returns="result",
@@ -150,7 +150,6 @@ ENTRIES: Final = (
         "inpaint",
         "stability_api.api.v2alpha.inpaint",
         charged=True,
-        fake="inpaint",
         cli="inpaint",
         summary="Repaint part of an image: by a search prompt or a mask (v2alpha).",
         returns="image",
@@ -203,7 +202,6 @@ ENTRIES: Final = (
         "upscale",
         "stability_api.api.v2alpha.upscale",
         charged=True,
-        fake="upscale",
         cli="upscale",
         summary="Upscale an image up to 4K (v2alpha job: waits, then writes the image).",
         returns="job",
@@ -236,14 +234,13 @@ ENTRIES: Final = (
         parse_image,
         finishes="upscale",
         media="image",
-        fake="get_upscale_result",
+        former_name="get_upscale_result",
     ),
     Entry(
         "image_to_video",
         "imageToVideo",
         "stability_api.api.v2alpha.image_to_video",
         charged=True,
-        fake="image_to_video",
         cli="image-to-video",
         summary="Make a short video from an image (v2alpha job: waits, writes MP4).",
         returns="job",
@@ -274,6 +271,6 @@ ENTRIES: Final = (
         parse_video,
         finishes="image_to_video",
         media="video",
-        fake="get_image_to_video_result",
+        former_name="get_image_to_video_result",
     ),
 )

@@ -9,7 +9,7 @@ from dataclasses import replace
 from types import TracebackType
 
 from .._core import limits as L
-from .._operations.registry import BY_FAKE_NAME, REGISTRY
+from .._operations.registry import FORMER_NAMES, REGISTRY
 from ._app import App, RecordedRequest, Settings
 from ._clock import Clock
 from ._extra import require_testing_extra
@@ -254,7 +254,7 @@ def _name(operation: str | None) -> str | None:
     (``get_balance``, ``masking``, ...) is still taken, with a DeprecationWarning naming the new one."""
     if operation is None or operation in REGISTRY:
         return operation
-    entry = BY_FAKE_NAME.get(operation)
+    entry = FORMER_NAMES.get(operation)
     if entry is None:
         raise ValueError(f"unknown operation {operation!r}; expected one of {', '.join(OPERATIONS)}")
     warnings.warn(

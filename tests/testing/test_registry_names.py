@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 import stability
-from stability._operations.registry import BY_FAKE_NAME, REGISTRY
+from stability._operations.registry import FORMER_NAMES, REGISTRY
 from stability.testing import OPERATIONS, FakeStability, Fault
 from tests.testing._helpers import image_bytes
 
 # The former names that differ from the new ones: each still works, with a DeprecationWarning.
-FORMER = sorted(name for name, entry in BY_FAKE_NAME.items() if name != entry.name)
+FORMER = sorted(name for name, entry in FORMER_NAMES.items() if name != entry.name)
 
 
 def _client(fake: FakeStability) -> stability.Stability:
@@ -46,7 +46,7 @@ def test_operations_are_the_registry_names(fake: FakeStability) -> None:
 
 @pytest.mark.parametrize("former", FORMER)
 def test_a_former_name_still_works_and_warns(fake: FakeStability, former: str) -> None:
-    new = BY_FAKE_NAME[former].name
+    new = FORMER_NAMES[former].name
     with pytest.warns(DeprecationWarning, match=f"'{former}' is now called '{new}'"):
         fake.inject(former, Fault.status(503))
     assert fake.pending_faults == 1

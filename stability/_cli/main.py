@@ -210,13 +210,18 @@ def _planned(entry: Entry, args: argparse.Namespace, arguments: dict[str, Any]) 
     return planned_outputs(args, fmt, arguments.get(COUNT) or 1)
 
 
-def _images(console: Console, args: argparse.Namespace, command: Command) -> int:
-    """A generation that answers images (``images``: one per sample; ``image``: one), written after the call."""
-    entry = command.entry
+def _prepared(entry: Entry, args: argparse.Namespace) -> tuple[list[Path] | None, Callable[[Stability], Any]]:
+    """The outputs a generation will write (checked before it is paid for), and the call that makes them."""
     arguments = _arguments(entry, args)
     planned = _planned(entry, args, arguments)
+    return planned, lambda client: getattr(client, entry.name)(**arguments)
+
+
+def _images(console: Console, args: argparse.Namespace, command: Command) -> int:
+    """A generation that answers images (``images``: one per sample; ``image``: one), written after the call."""
+    planned, call = _prepared(command.entry, args)
     with _client(args) as client:
-        produced = getattr(client, entry.name)(**arguments)
+        produced = call(client)
     images: list[ImageResult] = produced if isinstance(produced, list) else [produced]
     written = []
     for index, image in enumerate(images):
@@ -231,11 +236,9 @@ def _images(console: Console, args: argparse.Namespace, command: Command) -> int
 
 def _job(console: Console, args: argparse.Namespace, command: Command) -> int:
     """A generation that starts a job: wait for it (or, with --no-wait, print its id) and write its result."""
-    entry = command.entry
-    arguments = _arguments(entry, args)
-    planned = _planned(entry, args, arguments)
+    planned, call = _prepared(command.entry, args)
     with _client(args) as client:
-        job = getattr(client, entry.name)(**arguments)
+        job = call(client)
         return _finish_job(console, args, job, planned, started=True)
 
 

@@ -121,6 +121,20 @@ def _image_to_video(entry: Entry, args: dict[str, Any]) -> Operation[str]:
     return operation(entry, args, uploads={"image": source}, limit_request=True)
 
 
+def _job(name: str, operation_id: str, module: str, **kwargs: Any) -> Entry:
+    """A charged start of a job: it answers the job's id; ``<name>_result`` finishes it."""
+    return Entry(
+        name,
+        operation_id,
+        f"stability_api.api.v2alpha.{module}",
+        charged=True,
+        returns="job",
+        parse=parse_started,
+        starts_job=f"{name}_result",
+        **kwargs,
+    )
+
+
 def _result(
     name: str, operation_id: str, module: str, parse: Callable[[Answer], Any], *, finishes: str,
     media: Literal["image", "video"], former_name: str,
@@ -197,16 +211,13 @@ ENTRIES: Final = (
             }
         ),
     ),
-    Entry(
+    _job(
         "upscale",
         "upscale",
-        "stability_api.api.v2alpha.upscale",
-        charged=True,
+        "upscale",
         cli="upscale",
         summary="Upscale an image up to 4K (v2alpha job: waits, then writes the image).",
-        returns="job",
         prepare=_upscale,
-        parse=parse_started,
         model="UpscaleRequest",
         params=MappingProxyType(
             {
@@ -222,7 +233,6 @@ ENTRIES: Final = (
         ),  # fmt: skip
         price=L.PRICE_UPSCALE,
         files=("image",),
-        starts_job="upscale_result",
         example=MappingProxyType(
             {"prompt": "a sharper lighthouse", "image": DemoInput.IMAGE, "output_format": "webp", "seed": 10}
         ),
@@ -236,16 +246,13 @@ ENTRIES: Final = (
         media="image",
         former_name="get_upscale_result",
     ),
-    Entry(
+    _job(
         "image_to_video",
         "imageToVideo",
-        "stability_api.api.v2alpha.image_to_video",
-        charged=True,
+        "image_to_video",
         cli="image-to-video",
         summary="Make a short video from an image (v2alpha job: waits, writes MP4).",
-        returns="job",
         prepare=_image_to_video,
-        parse=parse_started,
         model="ImageToVideoRequest",
         params=MappingProxyType(
             {
@@ -261,7 +268,6 @@ ENTRIES: Final = (
         ),  # fmt: skip
         price=L.PRICE_IMAGE_TO_VIDEO,
         files=("image",),
-        starts_job="image_to_video_result",
         example=MappingProxyType({"image": DemoInput.IMAGE, "seed": 11}),
     ),
     _result(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import yaml
 from openapi_spec_validator import validate
 
 from stability._operations.registry import REGISTRY
+from stability_api import models
+from stability_api.types import File
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "stability.yaml"
 
@@ -108,3 +111,167 @@ def test_binary_results_are_listed_beside_their_json_twins(spec: dict[str, Any])
     assert set(spec["components"]["responses"]["V1alphaGeneration"]["content"]) == {"application/json", "image/png"}
     video = spec["paths"]["/v2alpha/generation/image-to-video/result/{id}"]["get"]["responses"]["200"]["content"]
     assert set(video) == {"video/mp4", "application/json; type=video/mp4"}
+
+
+# ------------------------------------------------------------------------------------------- v1 and v2beta
+
+# The statuses each live operation answers with: Stability's January 2025 document (API_FACTS_LIVE §0.4 and
+# §23), plus the 401 of every v2beta operation and the 429 of the polls and v1 reads, which that document
+# leaves out although the service answers them (as this document does for v1alpha and v2alpha).
+LIVE_STATUSES = {
+    "userAccount": {200, 401, 429, 500},
+    "userBalance": {200, 401, 429, 500},
+    "listEnginesV1": {200, 401, 429, 500},
+    "generateUltra": {200, 400, 401, 403, 413, 422, 429, 500},
+    "generateCore": {200, 400, 401, 403, 422, 429, 500},
+    "generateSD3": {200, 400, 401, 403, 413, 422, 429, 500},
+    "upscaleFast": {200, 400, 401, 403, 413, 422, 429, 500},
+    "upscaleConservative": {200, 400, 401, 403, 413, 422, 429, 500},
+    "upscaleCreative": {200, 400, 401, 403, 413, 422, 429, 500},
+    "getUpscaleCreativeResult": {200, 202, 400, 401, 404, 429, 500},
+    "getResult": {200, 202, 400, 401, 404, 429, 500},
+    "image_to_video_v2beta": {200, 400, 401, 403, 413, 422, 429, 500},
+    "get_image_to_video_v2beta_result": {200, 202, 400, 401, 404, 429, 500},
+}
+
+
+def _operations(spec: dict[str, Any], version: str) -> dict[str, dict[str, Any]]:
+    return {
+        op["operationId"]: op
+        for path, item in spec["paths"].items()
+        if path.startswith(f"/{version}/")
+        for op in item.values()
+    }
+
+
+def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        section, name = node["$ref"].split("/")[-2:]
+        node = spec["components"][section][name]
+    return node
+
+
+def test_live_operations_answer_their_documented_statuses(spec: dict[str, Any]) -> None:
+    live = {**_operations(spec, "v1"), **_operations(spec, "v2beta")}
+    assert {op_id: {int(status) for status in op["responses"]} for op_id, op in live.items()} == LIVE_STATUSES
+
+
+def test_live_error_bodies(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    # Stability's v1 Error requires a `status` it never defines; requiring it would refuse every real answer.
+    assert schemas["V1Error"]["required"] == ["id", "name", "message"]
+    assert set(schemas["V1Error"]["properties"]) == {"id", "name", "message"}
+    for op_id, op in {**_operations(spec, "v1"), **_operations(spec, "v2beta")}.items():
+        for status, response in op["responses"].items():
+            if int(status) < 400:
+                continue
+            (media, content), *others = _resolve(spec, response)["content"].items()
+            expected = "V1Error" if op_id in _operations(spec, "v1") else "ErrorResponse"
+            if status == "403":
+                expected = "ContentModerationResponse"
+            assert (media, content["schema"]["$ref"].rsplit("/", 1)[1], others) == ("application/json", expected, [])
+
+
+def test_v1_engines_are_a_bare_array(spec: dict[str, Any]) -> None:
+    v1 = _operations(spec, "v1")
+    body = v1["listEnginesV1"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body == {"type": "array", "items": {"$ref": "#/components/schemas/Engine"}}
+    v1alpha = _operations(spec, "v1alpha")["listEngines"]["responses"]["200"]["content"]["application/json"]
+    assert v1alpha["schema"]["$ref"].endswith("/EngineList")
+
+
+def test_live_client_headers(spec: dict[str, Any]) -> None:
+    def headers(op: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        found = (_resolve(spec, p) for p in op.get("parameters", []))
+        return {p["name"]: p for p in found if p["in"] == "header"}
+
+    v1 = _operations(spec, "v1")
+    assert headers(v1["userAccount"]) == {}
+    for op_id in ("userBalance", "listEnginesV1"):
+        assert set(headers(v1[op_id])) == {"Organization", "Stability-Client-ID", "Stability-Client-Version"}
+    for op in _operations(spec, "v2beta").values():
+        client = {name: p for name, p in headers(op).items() if name != "accept"}
+        assert set(client) == {"stability-client-id", "stability-client-user-id", "stability-client-version"}
+        assert all(not p["required"] and p["schema"] == {"type": "string", "maxLength": 256} for p in client.values())
+
+
+def test_v2beta_accept(spec: dict[str, Any]) -> None:
+    def accept(op: dict[str, Any]) -> tuple[list[str], str] | None:
+        found = [_resolve(spec, p) for p in op.get("parameters", [])]
+        schema = next((p["schema"] for p in found if p["name"] == "accept"), None)
+        return None if schema is None else (schema["enum"], schema["default"])
+
+    ops = _operations(spec, "v2beta")
+    for op_id in ("generateUltra", "generateCore", "generateSD3", "upscaleFast", "upscaleConservative"):
+        assert accept(ops[op_id]) == (["image/*", "application/json"], "image/*")
+    assert accept(ops["getUpscaleCreativeResult"]) == (["image/*", "application/json"], "image/*")
+    assert accept(ops["getResult"]) == (["*/*", "application/json"], "*/*")
+    assert accept(ops["get_image_to_video_v2beta_result"]) == (["video/*", "application/json"], "video/*")
+    # Job starts declare none: they answer JSON whatever is asked.
+    assert accept(ops["upscaleCreative"]) is None and accept(ops["image_to_video_v2beta"]) is None
+
+
+def test_v2beta_results_list_json_first_so_the_template_dispatches_on_content_type(spec: dict[str, Any]) -> None:
+    # The generator parses a status by its FIRST supported media type (GENERATOR_NOTES #9). With JSON first,
+    # scripts/templates' endpoint module returns bytes for a non-JSON Content-Type and parses JSON otherwise;
+    # with binary first every answer would be bytes, the JSON twin never parsed.
+    responses = spec["components"]["responses"]
+    expected = {
+        "V2betaImage": ("png", "jpeg", "webp"),
+        "V2betaSd3Image": ("png", "jpeg"),
+    }
+    for name, formats in expected.items():
+        content = list(responses[name]["content"])
+        assert content == [f"application/json; type=image/{f}" for f in formats] + [f"image/{f}" for f in formats]
+        assert set(responses[name]["headers"]) == {"x-request-id", "finish-reason", "seed"}
+    assert list(responses["V2betaVideo"]["content"]) == ["application/json; type=video/mp4", "video/mp4"]
+    ops = _operations(spec, "v2beta")
+    assert ops["generateSD3"]["responses"]["200"]["$ref"].endswith("/V2betaSd3Image")
+    assert ops["get_image_to_video_v2beta_result"]["responses"]["200"]["$ref"].endswith("/V2betaVideo")
+    for op_id in ("upscaleCreative", "image_to_video_v2beta"):
+        assert ops[op_id]["responses"]["200"]["$ref"].endswith("/V2betaStarted")
+        assert "headers" not in responses["V2betaStarted"]
+
+
+# The only defaults a generated v2beta model sends unasked (GENERATOR_NOTES #7): each equals the service's own
+# default in every context and is sent in its exact decimal spelling. The others (seed 0, aspect_ratio 1:1, the
+# SD3 model and mode, output_format png, motion_bucket_id 127) are left to the service.
+SENT_DEFAULTS = {
+    "UpscaleConservativeRequest": {"creativity": 0.35},
+    "UpscaleCreativeRequest": {"creativity": 0.3},
+    "ImageToVideoV2BetaRequest": {"cfg_scale": 1.8},
+}
+V2BETA_BODIES = [
+    "GenerateUltraRequest",
+    "GenerateCoreRequest",
+    "GenerateSd3Request",
+    "UpscaleFastRequest",
+    "UpscaleConservativeRequest",
+    "UpscaleCreativeRequest",
+    "ImageToVideoV2BetaRequest",
+]
+
+
+def test_v2beta_bodies_are_the_named_models(spec: dict[str, Any]) -> None:
+    bodies = [
+        op["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1]
+        for op in _operations(spec, "v2beta").values()
+        if "requestBody" in op
+    ]
+    assert sorted(bodies) == sorted(V2BETA_BODIES)
+
+
+@pytest.mark.parametrize("name", V2BETA_BODIES)
+def test_generated_v2beta_models_send_only_safe_defaults(spec: dict[str, Any], name: str) -> None:
+    schema = spec["components"]["schemas"][name]
+    required: dict[str, Any] = {
+        field: File(payload=io.BytesIO(b"x"), file_name="x.png", mime_type="image/png")
+        if schema["properties"][field].get("format") == "binary"
+        else "x"
+        for field in schema["required"]
+    }
+    parts = {part: value for part, (_, value, *_) in getattr(models, name)(**required).to_multipart()}
+    sent = {part: float(value.decode()) for part, value in parts.items() if part not in required}
+    assert sent == SENT_DEFAULTS.get(name, {})
+    for field, prop in schema["properties"].items():
+        assert ("default" in prop) == (field in SENT_DEFAULTS.get(name, {})), f"{name}.{field}"

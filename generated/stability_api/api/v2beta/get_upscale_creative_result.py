@@ -1,0 +1,352 @@
+from io import BytesIO
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.encoded_image import EncodedImage
+from ...models.error_response import ErrorResponse
+from ...models.generation_in_progress import GenerationInProgress
+from ...models.get_upscale_creative_result_accept import (
+    GetUpscaleCreativeResultAccept,
+)
+from ...types import UNSET, File, Response, Unset, is_json_response, status_of
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    accept: GetUpscaleCreativeResultAccept | Unset = "image/*",
+    stability_client_id: str | Unset = UNSET,
+    stability_client_user_id: str | Unset = UNSET,
+    stability_client_version: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(accept, Unset):
+        headers["accept"] = str(accept)
+
+    if not isinstance(stability_client_id, Unset):
+        headers["stability-client-id"] = stability_client_id
+
+    if not isinstance(stability_client_user_id, Unset):
+        headers["stability-client-user-id"] = stability_client_user_id
+
+    if not isinstance(stability_client_version, Unset):
+        headers["stability-client-version"] = stability_client_version
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v2beta/stable-image/upscale/creative/result/{id}".format(
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> EncodedImage | ErrorResponse | GenerationInProgress | File | None:
+    if response.status_code == 200:
+        if not is_json_response(response):
+            return File(payload=BytesIO(response.content), mime_type=response.headers.get("content-type"))
+        try:
+            response_200 = EncodedImage.from_dict(response.json())
+
+            return response_200
+
+        except (ValueError, KeyError, TypeError):
+            # A body that is not the documented JSON (an HTML error page, a truncated body) is unexpected.
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 202:
+        try:
+            response_202 = GenerationInProgress.from_dict(response.json())
+
+            return response_202
+
+        except (ValueError, KeyError, TypeError):
+            # A body that is not the documented JSON (an HTML error page, a truncated body) is unexpected.
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 400:
+        try:
+            response_400 = ErrorResponse.from_dict(response.json())
+
+            return response_400
+
+        except (ValueError, KeyError, TypeError):
+            # A body that is not the documented JSON (an HTML error page, a truncated body) is unexpected.
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 401:
+        try:
+            response_401 = ErrorResponse.from_dict(response.json())
+
+            return response_401
+
+        except (ValueError, KeyError, TypeError):
+            # A body that is not the documented JSON (an HTML error page, a truncated body) is unexpected.
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 404:
+        try:
+            response_404 = ErrorResponse.from_dict(response.json())
+
+            return response_404
+
+        except (ValueError, KeyError, TypeError):
+            # A body that is not the documented JSON (an HTML error page, a truncated body) is unexpected.
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 429:
+        try:
+            response_429 = ErrorResponse.from_dict(response.json())
+
+            return response_429
+
+        except (ValueError, KeyError, TypeError):
+            # A body that is not the documented JSON (an HTML error page, a truncated body) is unexpected.
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if response.status_code == 500:
+        try:
+            response_500 = ErrorResponse.from_dict(response.json())
+
+            return response_500
+
+        except (ValueError, KeyError, TypeError):
+            # A body that is not the documented JSON (an HTML error page, a truncated body) is unexpected.
+            if client.raise_on_unexpected_status:
+                raise errors.UnexpectedStatus(response.status_code, response.content) from None
+            return None
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[EncodedImage | ErrorResponse | GenerationInProgress | File]:
+    return Response(
+        status_code=status_of(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    accept: GetUpscaleCreativeResultAccept | Unset = "image/*",
+    stability_client_id: str | Unset = UNSET,
+    stability_client_user_id: str | Unset = UNSET,
+    stability_client_version: str | Unset = UNSET,
+) -> Response[EncodedImage | ErrorResponse | GenerationInProgress | File]:
+    """Fetch the result of a creative upscale
+
+     The creative upscale's own result path; `/v2beta/results/{id}` answers the same generation. 202 with
+    `status: in-progress` (JSON, whatever you accept) until the image is ready, then 200 with the image:
+    bytes by default (`accept: image/*`), or base64 in JSON with `accept: application/json`. Poll no
+    more
+    often than once every 10 seconds. Results are kept for 24 hours; past that, or with another key than
+    the one that started the generation, the answer is 404 `generation_not_found`.
+
+    Stability's document leaves this path out of every tag (it is hidden in its rendered reference); it
+    is
+    tagged v2beta here. The 429 is not in Stability's document either: the service-wide rate limit
+    applies to polls too.
+
+    Args:
+        id (str): The id of an asynchronous generation (64 characters). Example:
+            a6dc6c6e20acda010fe14d71f180658f2896ed9b4ec25aa99a6ff06c796987c4.
+        accept (GetUpscaleCreativeResultAccept | Unset):  Default: 'image/*'.
+        stability_client_id (str | Unset):
+        stability_client_user_id (str | Unset):
+        stability_client_version (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EncodedImage | ErrorResponse | GenerationInProgress | File]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        accept=accept,
+        stability_client_id=stability_client_id,
+        stability_client_user_id=stability_client_user_id,
+        stability_client_version=stability_client_version,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    accept: GetUpscaleCreativeResultAccept | Unset = "image/*",
+    stability_client_id: str | Unset = UNSET,
+    stability_client_user_id: str | Unset = UNSET,
+    stability_client_version: str | Unset = UNSET,
+) -> EncodedImage | ErrorResponse | GenerationInProgress | File | None:
+    """Fetch the result of a creative upscale
+
+     The creative upscale's own result path; `/v2beta/results/{id}` answers the same generation. 202 with
+    `status: in-progress` (JSON, whatever you accept) until the image is ready, then 200 with the image:
+    bytes by default (`accept: image/*`), or base64 in JSON with `accept: application/json`. Poll no
+    more
+    often than once every 10 seconds. Results are kept for 24 hours; past that, or with another key than
+    the one that started the generation, the answer is 404 `generation_not_found`.
+
+    Stability's document leaves this path out of every tag (it is hidden in its rendered reference); it
+    is
+    tagged v2beta here. The 429 is not in Stability's document either: the service-wide rate limit
+    applies to polls too.
+
+    Args:
+        id (str): The id of an asynchronous generation (64 characters). Example:
+            a6dc6c6e20acda010fe14d71f180658f2896ed9b4ec25aa99a6ff06c796987c4.
+        accept (GetUpscaleCreativeResultAccept | Unset):  Default: 'image/*'.
+        stability_client_id (str | Unset):
+        stability_client_user_id (str | Unset):
+        stability_client_version (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EncodedImage | ErrorResponse | GenerationInProgress | File
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        accept=accept,
+        stability_client_id=stability_client_id,
+        stability_client_user_id=stability_client_user_id,
+        stability_client_version=stability_client_version,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    accept: GetUpscaleCreativeResultAccept | Unset = "image/*",
+    stability_client_id: str | Unset = UNSET,
+    stability_client_user_id: str | Unset = UNSET,
+    stability_client_version: str | Unset = UNSET,
+) -> Response[EncodedImage | ErrorResponse | GenerationInProgress | File]:
+    """Fetch the result of a creative upscale
+
+     The creative upscale's own result path; `/v2beta/results/{id}` answers the same generation. 202 with
+    `status: in-progress` (JSON, whatever you accept) until the image is ready, then 200 with the image:
+    bytes by default (`accept: image/*`), or base64 in JSON with `accept: application/json`. Poll no
+    more
+    often than once every 10 seconds. Results are kept for 24 hours; past that, or with another key than
+    the one that started the generation, the answer is 404 `generation_not_found`.
+
+    Stability's document leaves this path out of every tag (it is hidden in its rendered reference); it
+    is
+    tagged v2beta here. The 429 is not in Stability's document either: the service-wide rate limit
+    applies to polls too.
+
+    Args:
+        id (str): The id of an asynchronous generation (64 characters). Example:
+            a6dc6c6e20acda010fe14d71f180658f2896ed9b4ec25aa99a6ff06c796987c4.
+        accept (GetUpscaleCreativeResultAccept | Unset):  Default: 'image/*'.
+        stability_client_id (str | Unset):
+        stability_client_user_id (str | Unset):
+        stability_client_version (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EncodedImage | ErrorResponse | GenerationInProgress | File]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        accept=accept,
+        stability_client_id=stability_client_id,
+        stability_client_user_id=stability_client_user_id,
+        stability_client_version=stability_client_version,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    accept: GetUpscaleCreativeResultAccept | Unset = "image/*",
+    stability_client_id: str | Unset = UNSET,
+    stability_client_user_id: str | Unset = UNSET,
+    stability_client_version: str | Unset = UNSET,
+) -> EncodedImage | ErrorResponse | GenerationInProgress | File | None:
+    """Fetch the result of a creative upscale
+
+     The creative upscale's own result path; `/v2beta/results/{id}` answers the same generation. 202 with
+    `status: in-progress` (JSON, whatever you accept) until the image is ready, then 200 with the image:
+    bytes by default (`accept: image/*`), or base64 in JSON with `accept: application/json`. Poll no
+    more
+    often than once every 10 seconds. Results are kept for 24 hours; past that, or with another key than
+    the one that started the generation, the answer is 404 `generation_not_found`.
+
+    Stability's document leaves this path out of every tag (it is hidden in its rendered reference); it
+    is
+    tagged v2beta here. The 429 is not in Stability's document either: the service-wide rate limit
+    applies to polls too.
+
+    Args:
+        id (str): The id of an asynchronous generation (64 characters). Example:
+            a6dc6c6e20acda010fe14d71f180658f2896ed9b4ec25aa99a6ff06c796987c4.
+        accept (GetUpscaleCreativeResultAccept | Unset):  Default: 'image/*'.
+        stability_client_id (str | Unset):
+        stability_client_user_id (str | Unset):
+        stability_client_version (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EncodedImage | ErrorResponse | GenerationInProgress | File
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            accept=accept,
+            stability_client_id=stability_client_id,
+            stability_client_user_id=stability_client_user_id,
+            stability_client_version=stability_client_version,
+        )
+    ).parsed

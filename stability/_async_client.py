@@ -30,6 +30,7 @@ from ._operations import jobs
 from ._operations.registry import REGISTRY, prepare
 from ._operations.v1alpha import DEFAULT_ENGINE, DEFAULT_MASKING_ENGINE
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult, check_suffix
+from ._types import AspectRatio, ImageFormat, Sd3Format, Sd3Mode, Sd3Model, StylePreset
 
 if TYPE_CHECKING:
     from stability_api import AuthenticatedClient
@@ -183,6 +184,129 @@ class AsyncStability:
             raise ContentFilteredError(
                 "the content filter changed the output (finish_reason CONTENT_FILTERED)", result=result
             )
+
+    # ----------------------------------------------------------------------------------------- v1
+
+    async def engines(self) -> list[Engine]:
+        """The engines your key may use (v1)."""
+        return await self._run("engines", {})
+
+    async def account(self) -> Account:
+        """The account that owns the key (v1)."""
+        return await self._run("account", {})
+
+    async def balance(self) -> float:
+        """Credits left (v1; 1 credit = 1 US cent)."""
+        return await self._run("balance", {})
+
+    # ------------------------------------------------------------------------------------- v2beta
+
+    async def generate_ultra(
+        self,
+        prompt: str,
+        *,
+        negative_prompt: str | None = None,
+        aspect_ratio: AspectRatio | None = None,
+        image: object | None = None,
+        strength: float | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Generate an image with Stable Image Ultra, the highest quality (v2beta; 8 credits).
+
+        About a megapixel in ``aspect_ratio`` (default 1:1). With ``image`` (sides 64..16384) and ``strength``
+        (0: keep it, 1: ignore it), image-to-image. ``prompt`` may weight words as ``(word:0.8)``.
+        """
+        return await self._run("generate_ultra", locals())
+
+    async def generate_core(
+        self,
+        prompt: str,
+        *,
+        negative_prompt: str | None = None,
+        aspect_ratio: AspectRatio | None = None,
+        style_preset: StylePreset | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Generate an image with Stable Image Core, fast and affordable (v2beta; 3 credits; 1.5 megapixels)."""
+        return await self._run("generate_core", locals())
+
+    async def generate_sd3(
+        self,
+        prompt: str,
+        *,
+        negative_prompt: str | None = None,
+        model: Sd3Model | None = None,
+        mode: Sd3Mode | None = None,
+        image: object | None = None,
+        strength: float | None = None,
+        aspect_ratio: AspectRatio | None = None,
+        cfg_scale: float | None = None,
+        seed: int | None = None,
+        output_format: Sd3Format | None = None,
+    ) -> ImageResult:
+        """Generate an image with Stable Diffusion 3.5 or 3.0 (v2beta; 3.5 to 6.5 credits by ``model``).
+
+        Text-to-image, or with ``image`` and ``strength`` image-to-image (``mode`` follows from ``image``).
+        ``aspect_ratio`` is for text-to-image only; ``negative_prompt`` does not work with sd3-large-turbo.
+        """
+        return await self._run("generate_sd3", locals())
+
+    async def upscale_fast(self, image: object, *, output_format: ImageFormat | None = None) -> ImageResult:
+        """Upscale an image 4x in about a second (v2beta; 1 credit).
+
+        The image needs sides of 32..1536 and 1,024 to 1,048,576 pixels.
+        """
+        return await self._run("upscale_fast", locals())
+
+    async def upscale_conservative(
+        self,
+        prompt: str,
+        *,
+        image: object,
+        negative_prompt: str | None = None,
+        creativity: float | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Upscale an image to about 4 megapixels, changing it as little as possible (v2beta; 25 credits).
+
+        The image needs 4,096 to 9,437,184 pixels, sides of at least 64 and an aspect ratio between 1:2.5 and
+        2.5:1; ``creativity`` is 0.2..0.5.
+        """
+        return await self._run("upscale_conservative", locals())
+
+    async def upscale_creative(
+        self,
+        prompt: str,
+        *,
+        image: object,
+        negative_prompt: str | None = None,
+        creativity: float | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> AsyncJob[ImageResult]:
+        """Start a creative upscale of a degraded image to about 4 megapixels (v2beta; 25 credits); returns its job.
+
+        The image needs 4,096 to 1,048,576 pixels and sides of at least 64; ``creativity`` is 0..0.35.
+        """
+        return await self._run("upscale_creative", locals())
+
+    async def image_to_video_v2beta(
+        self,
+        image: object,
+        *,
+        seed: int | None = None,
+        cfg_scale: float | None = None,
+        motion_bucket_id: float | None = None,
+    ) -> AsyncJob[VideoResult]:
+        """Start a video generation from an image (v2beta; 20 credits) and return its job at once.
+
+        The image must be a PNG or JPEG of exactly 1024x576, 576x1024 or 768x768 pixels. ``cfg_scale``
+        0..10, ``motion_bucket_id`` 1..255 (more motion).
+        """
+        return await self._run("image_to_video_v2beta", locals())
 
     # ------------------------------------------------------------------------------------ v1alpha
 
@@ -367,17 +491,17 @@ class AsyncStability:
         """
         return await self._run("masked_image_to_image", locals())
 
-    async def engines(self) -> list[Engine]:
-        """The engines your key may use (v1alpha)."""
-        return await self._run("engines", {})
+    async def engines_v1alpha(self) -> list[Engine]:
+        """The engines your key may use (v1alpha; retired by Stability in 2023: use ``engines()``)."""
+        return await self._run("engines_v1alpha", {})
 
-    async def account(self) -> Account:
-        """The account that owns the key."""
-        return await self._run("account", {})
+    async def account_v1alpha(self) -> Account:
+        """The account that owns the key (v1alpha; retired by Stability in 2023: use ``account()``)."""
+        return await self._run("account_v1alpha", {})
 
-    async def balance(self) -> float:
-        """Credits left (1 credit = 1 US cent)."""
-        return await self._run("balance", {})
+    async def balance_v1alpha(self) -> float:
+        """Credits left (v1alpha; retired by Stability in 2023: use ``balance()``)."""
+        return await self._run("balance_v1alpha", {})
 
     # ------------------------------------------------------------------------------------ v2alpha
 
@@ -574,7 +698,7 @@ class AsyncJob(Generic[_R]):
         ``ContentFilteredError`` carrying the result, and no file is written.
         """
         destination = check_destination(path, overwrite=overwrite)
-        if self.kind == "image_to_video":
+        if jobs.result_entry(self.kind).media == "video":
             check_suffix(path, "mp4")  # known before waiting; an upscale's format is known at its first bytes
         seconds = wait_timeout(timeout)
         if self._result is not None:
@@ -617,7 +741,12 @@ class AsyncJobs:
     def get(self, kind: Literal["upscale"], job_id: str) -> AsyncJob[ImageResult]: ...
     @overload
     def get(self, kind: Literal["image_to_video"], job_id: str) -> AsyncJob[VideoResult]: ...
+    @overload
+    def get(self, kind: Literal["upscale_creative"], job_id: str) -> AsyncJob[ImageResult]: ...
+    @overload
+    def get(self, kind: Literal["image_to_video_v2beta"], job_id: str) -> AsyncJob[VideoResult]: ...
     def get(self, kind: JobKind, job_id: str) -> AsyncJob[Any]:
-        """The job ``job_id`` of ``kind`` ("upscale" or "image_to_video"); poll it with the same API key."""
+        """The job ``job_id`` of ``kind`` (the method that started it: "upscale_creative", "image_to_video_v2beta",
+        "upscale", "image_to_video"); poll it with the same API key."""
         jobs.check_job(kind, job_id)
         return AsyncJob(self._client, kind, job_id)

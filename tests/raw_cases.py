@@ -22,14 +22,21 @@ import yaml
 
 from stability._operations.registry import REGISTRY, Entry
 from stability_api.models import (
+    GenerateCoreRequest,
+    GenerateSd3Request,
+    GenerateUltraRequest,
     ImageToImageOptions,
     ImageToImageRequest,
     ImageToVideoRequest,
+    ImageToVideoV2BetaRequest,
     InpaintRequest,
     MaskingOptions,
     MaskingRequest,
     TextPrompt,
     TextToImageRequest,
+    UpscaleConservativeRequest,
+    UpscaleCreativeRequest,
+    UpscaleFastRequest,
     UpscaleRequest,
 )
 from stability_api.types import File
@@ -72,6 +79,8 @@ JSON_SUCCESS: dict[str, dict[str, Any]] = {
     "account": {"id": "user-1", "email": "a@example.com", "organizations": []},
     "balance": {"credits": 12.5},
 }
+# v1 lists engines as a bare array (v1alpha wraps it in an object).
+V1_ENGINES = JSON_SUCCESS["engines"]["engines"]
 BINARY_SUCCESS = {"images": "image/png", "image": "image/png", "video": "video/mp4"}
 
 # Valid arguments of the operations that send a body (by the registry's name); the others take none, or the
@@ -104,6 +113,27 @@ BODIES: dict[str, Callable[[], dict[str, Any]]] = {
     },
     "upscale": lambda: {
         "body": UpscaleRequest(image=image_file(256, 256), prompt="a sharper lighthouse", creativity=0.3)
+    },
+    "generate_ultra": lambda: {
+        "body": GenerateUltraRequest(prompt="a lighthouse at dawn", image=image_file(), strength=0.6, seed=7)
+    },
+    "generate_core": lambda: {
+        "body": GenerateCoreRequest(prompt="a lighthouse at dawn", aspect_ratio="16:9", style_preset="line-art")
+    },
+    "generate_sd3": lambda: {
+        "body": GenerateSd3Request(
+            prompt="a lighthouse at dawn", mode="image-to-image", image=image_file(), strength=0.5, model="sd3.5-medium"
+        )
+    },
+    "upscale_fast": lambda: {"body": UpscaleFastRequest(image=image_file(256, 256), output_format="webp")},
+    "upscale_conservative": lambda: {
+        "body": UpscaleConservativeRequest(image=image_file(), prompt="a sharper lighthouse", creativity=0.35)
+    },
+    "upscale_creative": lambda: {
+        "body": UpscaleCreativeRequest(image=image_file(256, 256), prompt="a sharper lighthouse", creativity=0.3)
+    },
+    "image_to_video_v2beta": lambda: {
+        "body": ImageToVideoV2BetaRequest(image=image_file(768, 768), seed=5, motion_bucket_id=127)
     },
 }
 
@@ -155,14 +185,16 @@ class RawCase:
         return BINARY_SUCCESS.get(self._returns)
 
     @property
-    def json_success(self) -> dict[str, Any]:
-        """A JSON 200 body."""
+    def json_success(self) -> Any:
+        """A JSON 200 body (an object; v1's engines: an array)."""
+        if self.tag == "v1" and self._returns == "engines":
+            return V1_ENGINES
         return JSON_SUCCESS[self._returns]
 
     @property
     def in_progress(self) -> bool:
         """Whether the operation answers 202 (a job's result)."""
-        return self.entry.finishes is not None
+        return bool(self.entry.finishes)
 
     @property
     def error_statuses(self) -> tuple[int, ...]:
@@ -170,14 +202,14 @@ class RawCase:
 
     @property
     def error_kind(self) -> str:
-        return "goa" if self.tag == "v1alpha" else "v2"
+        return {"v1alpha": "goa", "v1": "v1"}.get(self.tag, "v2")
 
 
 def _kwargs(entry: Entry) -> Callable[[], dict[str, Any]]:
     if entry.model is not None:
         assert entry.name in BODIES, f"tests/raw_cases.py: BODIES has no valid arguments for {entry.name}"
         return BODIES[entry.name]
-    if entry.finishes is not None:
+    if entry.finishes:
         return lambda: {"id": GENERATION_ID}
     return dict
 

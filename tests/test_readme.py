@@ -52,7 +52,7 @@ def test_readme_block_runs(index: int, tmp_path: Path) -> None:
 
 def _console_block(heading: str, index: int) -> str:
     section = README.read_text().split(heading, 1)[1]
-    return re.findall(r"```console\n(.*?)```", section, re.DOTALL)[index].strip()
+    return str(re.findall(r"```console\n(.*?)```", section, re.DOTALL)[index]).strip()
 
 
 def test_readme_starts_with_the_commands_a_new_user_types() -> None:
@@ -75,5 +75,31 @@ def test_readme_demo_command_runs_with_no_key(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     outputs = sorted(p.name for p in (tmp_path / "stability-demo").iterdir())
     assert outputs == [
-        "image-to-image.png", "image-to-video.mp4", "inpaint.jpg", "masking.png", "text-to-image.png", "upscale.webp"
+        "generate-core.png", "generate-sd3.png", "generate-ultra.png", "image-to-image.png",
+        "image-to-video-v2beta.mp4", "image-to-video.mp4", "inpaint.jpg", "masking.png", "text-to-image.png",
+        "upscale-conservative.png", "upscale-creative.png", "upscale-fast.webp", "upscale.webp",
     ]  # fmt: skip
+
+
+STATUS = {"v2beta": "live", "v1": "live", "v1alpha": "retired", "v2alpha": "old users only"}
+
+
+def test_readme_says_which_endpoint_each_method_calls() -> None:
+    """The API versions table lists every client method with the request it sends (and a job's poll), as the
+    registry has them, and says which are live."""
+    from stability import Stability
+    from stability._operations.registry import REGISTRY
+
+    section = README.read_text().split("### API versions: which call uses which endpoint", 1)[1].split("\n#", 1)[0]
+    rows = re.findall(r"^\| `(\w+)\(\)` \| `(GET|POST) (\S+)` \| (.*) \|$", section, re.MULTILINE)
+    table = {name: (method, path, status) for name, method, path, status in rows}
+    methods = [name for name in REGISTRY if hasattr(Stability, name)]
+    assert sorted(table) == sorted(methods) and len(rows) == len(methods)
+    kinds = [status.split(";")[0] for *_, status in rows]
+    assert kinds == sorted(kinds, key=["live", "retired", "old users only"].index)  # what works today first
+    for name, (method, path, status) in table.items():
+        entry = REGISTRY[name]
+        assert (method, path) == (entry.method, entry.path), name
+        assert status.startswith(STATUS[path.split("/")[1]]), name
+        poll = f"polls `GET {REGISTRY[entry.starts_job].path}`" if entry.starts_job else None
+        assert (poll in status) if poll else "polls" not in status, name

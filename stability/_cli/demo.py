@@ -67,7 +67,7 @@ def demo_entries(registry: Mapping[str, Entry] | None = None) -> list[Entry]:
     chosen = [
         entry
         for entry in (REGISTRY if registry is None else registry).values()
-        if entry.example is not None and entry.finishes is None and hasattr(Stability, entry.name)
+        if entry.example is not None and not entry.finishes and hasattr(Stability, entry.name)
     ]
     return sorted(chosen, key=lambda entry: (entry.returns not in _SUMMARIES, _needs_image(entry)))
 
@@ -140,8 +140,8 @@ def _run_all(client: Stability, folder: Path, rows: list[Row], console: Console)
             cells = _save(folder, name, outputs)
             first = outputs[0]
             if DemoInput.IMAGE not in inputs and isinstance(first, ImageResult):
-                inputs[DemoInput.IMAGE] = first.data
-                inputs[DemoInput.MASK] = _mask(first.width, first.height)
+                inputs[DemoInput.IMAGE] = _fitted(first)
+                inputs[DemoInput.MASK] = _mask(*INPUT_SIZE)
         rows.append(Row(name, *cells, time.monotonic() - begun))
 
 
@@ -162,6 +162,20 @@ def _save(folder: Path, name: str, outputs: list[ImageResult | VideoResult]) -> 
         dims = f" {media.width}x{media.height}" if isinstance(media, ImageResult) else ""
         cells.append((path.name, f"{format_size(len(media.data))}{dims}", str(media.seed), media.finish_reason))
     return cells[0]
+
+
+INPUT_SIZE = (768, 768)
+"""The size the demo's input image is made to: image-to-video takes only three sizes, and 768x768 suits every
+other operation too (v1alpha's multiples of 64, the upscales' pixel counts)."""
+
+
+def _fitted(image: ImageResult) -> bytes:
+    """The first image the demo made, as a PNG of ``INPUT_SIZE`` (what it feeds every later operation)."""
+    if (image.width, image.height) == INPUT_SIZE and image.format == "png":
+        return image.data
+    buffer = io.BytesIO()
+    image.to_pil().convert("RGB").resize(INPUT_SIZE).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _mask(width: int, height: int) -> bytes:

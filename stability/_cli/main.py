@@ -246,7 +246,7 @@ def _result(console: Console, args: argparse.Namespace, command: Command) -> int
     """Resume a job by its kind (the command that started it) and its id."""
     from .._operations.jobs import check_job
 
-    kinds = {REGISTRY[entry.finishes].cli: entry.finishes for entry in command.entries if entry.finishes}
+    kinds = {REGISTRY[kind].cli: kind for entry in command.entries for kind in entry.finishes}
     kind: Any = kinds.get(args.kind) or args.kind.replace("-", "_")  # checked just below
     check_job(kind, args.job_id)
     allowed, default = output_formats(REGISTRY[kind])

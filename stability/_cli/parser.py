@@ -347,7 +347,7 @@ def _operation(sub: argparse.ArgumentParser, command: Command, registry: Mapping
 
 def _result(sub: argparse.ArgumentParser, command: Command, registry: Mapping[str, Entry]) -> None:
     """The flags of ``result``: resume a job of any kind by its id."""
-    kinds = [entry.finishes for entry in command.entries if entry.finishes]
+    kinds = list(dict.fromkeys(kind for entry in command.entries for kind in entry.finishes))
     sub.add_argument("kind", metavar="KIND", help=" or ".join(registry[kind].cli or kind for kind in kinds))
     sub.add_argument("job_id", metavar="ID", help=f"the {L.GENERATION_ID_LENGTH}-character id the job start printed")
     _output(sub.add_argument_group("files"), "the result")

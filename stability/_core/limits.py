@@ -103,3 +103,67 @@ MAX_ERROR_BODY: Final = 1024 * 1024
 KEPT_ERROR_BODY: Final = 64 * 1024
 # ``job.save()`` streams to disk in chunks, so its bound is about disk, not memory: a 4K video is far smaller.
 MAX_DOWNLOAD: Final = 2 * 1024 * 1024 * 1024
+
+# ------------------------------------------------------------------------------------------------ v2beta
+# Stability's live API (the document it served in January 2025). Pixel counts, side bounds and aspect ratios come
+# from the operations' descriptions (the schema cannot express them); the rest from the schema.
+V2BETA_OUTPUT_FORMATS: Final = ("jpeg", "png", "webp")
+SD3_OUTPUT_FORMATS: Final = ("png", "jpeg")
+ASPECT_RATIOS: Final = ("21:9", "16:9", "3:2", "5:4", "1:1", "4:5", "2:3", "9:16", "9:21")
+ASPECT_RATIO_RANGE: Final = Bounds(1 / 2.5, 2.5)
+"""width / height of an input that must be between 1:2.5 and 2.5:1 (conservative, outpaint, search-*, control)."""
+STYLE_PRESETS: Final = (
+    "enhance",
+    "anime",
+    "photographic",
+    "digital-art",
+    "comic-book",
+    "fantasy-art",
+    "line-art",
+    "analog-film",
+    "neon-punk",
+    "isometric",
+    "low-poly",
+    "origami",
+    "modeling-compound",
+    "cinematic",
+    "3d-model",
+    "pixel-art",
+    "tile-texture",
+)
+STRENGTH: Final = Bounds(0, 1)
+ULTRA_IMAGE_SIDE: Final = Bounds(64, 16_384)
+ULTRA_IMAGE_MIN_PIXELS: Final = 4_096
+SD3_MODES: Final = ("text-to-image", "image-to-image")
+SD3_MODELS: Final = ("sd3.5-large", "sd3.5-large-turbo", "sd3.5-medium", "sd3-medium", "sd3-large", "sd3-large-turbo")
+SD3_CFG_SCALE: Final = Bounds(1, 10)
+SD3_NO_NEGATIVE_PROMPT: Final = ("sd3-large-turbo",)
+"""Models the negative prompt does not work with (the document names only this one)."""
+UPSCALE_FAST_SIDE: Final = Bounds(32, 1_536)
+UPSCALE_FAST_PIXELS: Final = Bounds(1_024, 1_048_576)
+UPSCALE_FAST_FACTOR: Final = 4
+CONSERVATIVE_PIXELS: Final = Bounds(4_096, 9_437_184)
+CONSERVATIVE_CREATIVITY: Final = Bounds(0.2, 0.5)
+CREATIVE_PIXELS: Final = Bounds(4_096, 1_048_576)
+CREATIVE_CREATIVITY: Final = Bounds(0, 0.35)
+# Output sizes. Ultra and SD3 make 1 megapixel, Core 1.5; the document gives no pixel size per aspect ratio, so
+# the fake uses the sizes below (each side a multiple of 64, the ratio as near as that allows) and the SDK
+# checks a result against the megapixels with room (MEGAPIXEL_SLACK), not against these sizes.
+MEGAPIXELS: Final = {"ultra": 1.0, "core": 1.5, "sd3": 1.0}
+MEGAPIXEL_SLACK: Final = 1.25
+UPSCALED_PIXELS: Final = 4 * 1_048_576
+"""Conservative and creative upscales make about 4 megapixels ("4K" in the same descriptions); at most 16 MP (4x
+each side of the largest input) is accepted from them."""
+PRICE_ULTRA: Final = 8.0
+PRICE_CORE: Final = 3.0
+PRICE_SD3: Final = {
+    "sd3.5-large": 6.5,
+    "sd3.5-large-turbo": 4.0,
+    "sd3.5-medium": 3.5,
+    "sd3-large": 6.5,
+    "sd3-large-turbo": 4.0,
+    "sd3-medium": 3.5,
+}
+PRICE_UPSCALE_FAST: Final = 1.0
+PRICE_UPSCALE_CONSERVATIVE: Final = 25.0
+PRICE_UPSCALE_CREATIVE: Final = 25.0

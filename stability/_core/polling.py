@@ -40,12 +40,14 @@ from .retry import RetryPolicy, rate_limit_wait
 
 T = TypeVar("T")
 
-JobKind = Literal["upscale", "image_to_video"]
+JobKind = Literal["upscale", "image_to_video", "upscale_creative", "image_to_video_v2beta"]
 
-# The API asks for no more than one upscale poll per 10 s; video is polled as often.
+# The API asks for no more than one poll per 10 s (upscale; and every v2beta job).
 DEFAULT_INTERVAL: dict[JobKind, float] = {
     "upscale": UPSCALE_MIN_POLL_SECONDS,
     "image_to_video": UPSCALE_MIN_POLL_SECONDS,
+    "upscale_creative": UPSCALE_MIN_POLL_SECONDS,
+    "image_to_video_v2beta": UPSCALE_MIN_POLL_SECONDS,
 }
 FIRST_CHECK = 2.0
 MAX_INTERVAL = 30.0

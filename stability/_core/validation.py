@@ -146,6 +146,47 @@ def pixel_bounds(source: ImageSource, bounds: L.Bounds) -> None:
         raise ValidationError(source.field, source.file_name, rule)
 
 
+def image_size(
+    source: ImageSource,
+    *,
+    side: L.Bounds | None = None,
+    pixels: L.Bounds | None = None,
+    ratio: L.Bounds | None = None,
+) -> None:
+    """An input image's sides (default: at least 64), pixel count and width/height ratio, as documented."""
+    info = source.info
+    shape = f"this image is {info.width}x{info.height}"
+    if side is None and pixels is not None:
+        pixel_bounds(source, pixels)
+    elif side is None:
+        if min(info.width, info.height) < L.V2_MIN_SIDE:
+            rule = f"every side must be at least {L.V2_MIN_SIDE} pixels ({shape})"
+            raise ValidationError(source.field, source.file_name, rule)
+    else:
+        if info.width not in side or info.height not in side:
+            rule = f"each side must be {side.describe()} pixels ({shape})"
+            raise ValidationError(source.field, source.file_name, rule)
+        if pixels is not None and info.pixels not in pixels:
+            most = f" to {int(pixels.high):,}" if math.isfinite(pixels.high) else " or more"
+            rule = f"must have {int(pixels.low):,}{most} pixels ({shape}: {info.pixels:,})"
+            raise ValidationError(source.field, source.file_name, rule)
+    if ratio is not None and info.width / info.height not in ratio:
+        rule = f"its aspect ratio must be between 1:{1 / ratio.low:g} and {ratio.high:g}:1 ({shape})"
+        raise ValidationError(source.field, source.file_name, rule)
+
+
+def together(present: str, value: Any, needs: str, needed: Any, why: str = "") -> None:
+    """``needs`` is required when ``present`` is given."""
+    if value is not None and needed is None:
+        raise ValidationError(needs, None, f"is required when {present} is given{why}")
+
+
+def only_with(name: str, value: Any, rule: str) -> None:
+    """``name`` is only used in some conditions (``rule`` says which); given otherwise, it is a mistake."""
+    if value is not None:
+        raise ValidationError(name, shown(value), rule)
+
+
 def v2_prompts(prompt: Any, negative_prompt: Any) -> None:
     text("prompt", prompt, L.V2_PROMPT_MAX_CHARS, required=True)
     text("negative_prompt", negative_prompt, L.V2_PROMPT_MAX_CHARS, required=False)

@@ -260,10 +260,14 @@ def _b64(value: Any) -> bytes:
         raise ValueError(f"invalid base64 in the answer: {exc}") from None
 
 
-def _json_object(answer: Answer) -> dict[str, Any]:
+def _json(answer: Answer) -> Any:
     from .._core.bounded_json import loads
 
-    data = loads(answer.content)
+    return loads(answer.content)
+
+
+def _json_object(answer: Answer) -> dict[str, Any]:
+    data = _json(answer)
     if not isinstance(data, dict):
         raise ValueError(f"expected a JSON object, got {type(data).__name__}")
     return data

@@ -42,7 +42,7 @@ NO_NAMES: Mapping[str, str] = MappingProxyType({})
 class DemoInput(Enum):
     """What an ``Entry.example`` passes for an image: the demo has no files of its own, it makes them as it runs."""
 
-    IMAGE = "the first image the demo makes"
+    IMAGE = "the first image the demo makes, as a 768x768 PNG"
     MASK = "a mask of that image's size: a white disc on black, the middle to repaint"
 
 
@@ -88,8 +88,8 @@ class Entry:
     """The Accept values the SDK sends; () when it sends none (httpx's ``*/*``)."""
     starts_job: str | None = None
     """The result operation that finishes the job this operation starts."""
-    finishes: str | None = None
-    """For a job result: the operation that starts the job (the kind ``jobs.get`` takes)."""
+    finishes: tuple[str, ...] = ()
+    """For a job result: the operations whose jobs it finishes (the kinds ``jobs.get`` takes)."""
     media: Literal["image", "video"] | None = None
     """For a job result: what it answers."""
     renamed: Mapping[str, str] = field(default_factory=lambda: NO_NAMES)

@@ -15,7 +15,7 @@ from .._core.errors import GenerationFailedError
 from .._core.flow import Answer, Operation
 from .._files.inputs import ImageSource
 from .._results import Account, Engine, ImageResult
-from .common import Expected, _b64, _image, _image_bytes, _is_json, _json_object, image_input, operation
+from .common import Expected, _b64, _image, _image_bytes, _is_json, _json, _json_object, image_input, operation
 from .entry import DemoInput, Entry, Param
 
 DEFAULT_ENGINE = "stable-diffusion-512-v2-1"
@@ -103,20 +103,25 @@ def _input_size(source: ImageSource) -> Expected:
     return Expected(width=source.info.width, height=source.info.height, max_pixels=L.V1_MAX_PIXELS)
 
 
-def _parse_engines(answer: Answer) -> list[Engine]:
-    from stability_api.models import EngineList
+def parse_engines(answer: Answer) -> list[Engine]:
+    """The engines, as v1alpha wraps them (``{"engines": [...]}``) or as v1 lists them (a bare array): read by the
+    JSON's shape, since Stability's own v1 sample expects the other one."""
+    from stability_api.models import Engine as EngineModel
 
-    engines = EngineList.from_dict(_json_object(answer)).engines
-    return [Engine(e.id, e.name, e.description, e.type_) for e in engines]
+    data = _json(answer)
+    items = data.get("engines") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ValueError(f"expected a list of engines, got {type(data).__name__}")
+    return [Engine(e.id, e.name, e.description, e.type_) for e in map(EngineModel.from_dict, items)]
 
 
-def _parse_account(answer: Answer) -> Account:
+def parse_account(answer: Answer) -> Account:
     from stability_api.models import Account as AccountModel
 
     return Account._from(AccountModel.from_dict(_json_object(answer)))
 
 
-def _parse_balance(answer: Answer) -> float:
+def parse_balance(answer: Answer) -> float:
     from stability_api.models import Balance
 
     return float(Balance.from_dict(_json_object(answer)).credits_)
@@ -181,20 +186,21 @@ def _masked_image_to_image(entry: Entry, args: dict[str, Any]) -> Operation[list
     return _generation(entry, args, prompts, _input_size(source), uploads, mask_source=mask_source)
 
 
-def _read(name: str, operation_id: str, module: str, parse: Callable[[Answer], Any], summary: str) -> Entry:
-    """A free read of the account's data: its CLI command is its name; the demo runs it with no arguments."""
-    returns: Any = name
+def read_entry(
+    name: str, returns: Any, operation_id: str, module: str, parse: Callable[[Answer], Any], summary: str, **kwargs: Any
+) -> Entry:  # fmt: skip
+    """A free read of the account's data (v1alpha or v1): the demo runs it with no arguments."""
     return Entry(
         name,
         operation_id,
-        f"stability_api.api.v1alpha.{module}",
+        module,
         charged=False,
-        former_name=module,
-        cli=name,
+        cli=name.replace("_", "-"),
         summary=summary,
         returns=returns,
         parse=parse,
         example=MappingProxyType({}),
+        **kwargs,
     )
 
 
@@ -298,7 +304,20 @@ ENTRIES: Final = (
         defaulted=("engine", "mask_source"),  # from whether a mask is given
         example=MappingProxyType({"prompt": "a red door", "image": DemoInput.IMAGE, "mask": DemoInput.MASK, "seed": 8}),
     ),
-    _read("engines", "listEngines", "list_engines", _parse_engines, "List the engines your key may use (v1alpha)."),
-    _read("account", "getAccount", "get_account", _parse_account, "Show the account that owns the key."),
-    _read("balance", "getBalance", "get_balance", _parse_balance, "Show your credits (1 credit = 1 US cent)."),
+    *(
+        read_entry(
+            f"{name}_v1alpha",
+            name,
+            operation_id,
+            f"stability_api.api.v1alpha.{module}",
+            parse,
+            f"{summary} (v1alpha, retired by Stability in 2023).",
+            former_name=module,
+        )
+        for name, operation_id, module, parse, summary in (
+            ("engines", "listEngines", "list_engines", parse_engines, "List the engines your key may use"),
+            ("account", "getAccount", "get_account", parse_account, "Show the account that owns the key"),
+            ("balance", "getBalance", "get_balance", parse_balance, "Show your credits (1 credit = 1 US cent)"),
+        )
+    ),  # fmt: skip
 )

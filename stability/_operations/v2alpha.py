@@ -32,19 +32,22 @@ INPAINT_RESULT = Expected(max_pixels=int(L.INPAINT_PIXELS.high))
 
 # --------------------------------------------------------------------------------------------- arguments
 
-_FORMATS = ", ".join(f.upper() for f in L.V2_IMAGE_INPUT_FORMATS)
-_NEGATIVE = Param(check.Text(L.V2_PROMPT_MAX_CHARS), "what to steer away from", "TEXT")
-_SEED = Param(check.Number(L.V2_SEED, integer=True), "noise seed; 0 is random", "N", unset="0")
-_OUTPUT_FORMAT = Param(
-    check.Choice(L.V2_OUTPUT_FORMATS), "the image format", "FORMAT", unset="from the -o extension, else png"
-)
+NEGATIVE = Param(check.Text(L.V2_PROMPT_MAX_CHARS), "what to steer away from", "TEXT")
+SEED = Param(check.Number(L.V2_SEED, integer=True), "noise seed; 0 is random", "N", unset="0")
 
 
-def _prompt(what: str) -> Param:
+def output_format_param(formats: tuple[str, ...]) -> Param:
+    return Param(check.Choice(formats), "the image format", "FORMAT", unset="from the -o extension, else png")
+
+
+_OUTPUT_FORMAT = output_format_param(L.V2_OUTPUT_FORMATS)
+
+
+def prompt_param(what: str) -> Param:
     return Param(check.Text(L.V2_PROMPT_MAX_CHARS, required=True), what, "PROMPT")
 
 
-def _image_param(what: str, formats: tuple[str, ...], rule: str, *, required: bool = True) -> Param:
+def image_param(what: str, formats: tuple[str, ...], rule: str, *, required: bool = True) -> Param:
     return Param(check.Image(formats, required=required), f"{what} ({rule})", "PATH")
 
 
@@ -114,43 +117,45 @@ def _upscale(entry: Entry, args: dict[str, Any]) -> Operation[str]:
     return operation(entry, args, uploads={"image": source}, limit_request=True)
 
 
-def _image_to_video(entry: Entry, args: dict[str, Any]) -> Operation[str]:
+def prepare_image_to_video(entry: Entry, args: dict[str, Any]) -> Operation[str]:
     source = image_input(entry, args, "image")
     assert source is not None
     check.exact_size(source, L.VIDEO_SIZES)
     return operation(entry, args, uploads={"image": source}, limit_request=True)
 
 
-def _job(name: str, operation_id: str, module: str, **kwargs: Any) -> Entry:
-    """A charged start of a job: it answers the job's id; ``<name>_result`` finishes it."""
+def job_entry(name: str, operation_id: str, module: str, *, result: str | None = None, **kwargs: Any) -> Entry:
+    """A charged start of a job (``module`` in ``stability_api.api``): it answers the job's id; ``result``
+    (default ``<name>_result``) finishes it."""
     return Entry(
         name,
         operation_id,
-        f"stability_api.api.v2alpha.{module}",
+        f"stability_api.api.{module}",
         charged=True,
         returns="job",
         parse=parse_started,
-        starts_job=f"{name}_result",
+        starts_job=result or f"{name}_result",
         **kwargs,
     )
 
 
-def _result(
-    name: str, operation_id: str, module: str, parse: Callable[[Answer], Any], *, finishes: str,
-    media: Literal["image", "video"], former_name: str,
+def result_entry(
+    name: str, operation_id: str, module: str, parse: Callable[[Answer], Any], *, finishes: tuple[str, ...],
+    media: Literal["image", "video"], accept: str | None = None, former_name: str | None = None,
 ) -> Entry:  # fmt: skip
-    """A job's result: polled by id (202 while running), the media itself once done."""
+    """A job's result (``module`` in ``stability_api.api``): polled by id (202 while running), the media itself once
+    done."""
     return Entry(
         name,
         operation_id,
-        f"stability_api.api.v2alpha.{module}",
+        f"stability_api.api.{module}",
         charged=False,
         former_name=former_name,
         cli="result",
         summary="Resume a job by id: wait for it and download its result.",
         returns="result",
         parse=parse,
-        accept=(f"{media}/*",),
+        accept=(accept or f"{media}/*",),
         finishes=finishes,
         media=media,
         renamed=MappingProxyType({"job_id": "id"}),
@@ -172,11 +177,11 @@ ENTRIES: Final = (
         model="InpaintRequest",
         params=MappingProxyType(
             {
-                "prompt": _prompt("what to paint"),
-                "image": _image_param(
+                "prompt": prompt_param("what to paint"),
+                "image": image_param(
                     "the image", L.V2_IMAGE_INPUT_FORMATS, f"{L.INPAINT_PIXELS.describe()} pixels, sides >= 64"
                 ),
-                "mask": _image_param(
+                "mask": image_param(
                     "mask mode: white pixels are repainted",
                     L.V2_IMAGE_INPUT_FORMATS,
                     "resized to the image",
@@ -191,8 +196,8 @@ ENTRIES: Final = (
                     "MODE",
                     unset="search with a search prompt, else mask",
                 ),
-                "negative_prompt": _NEGATIVE,
-                "seed": _SEED,
+                "negative_prompt": NEGATIVE,
+                "seed": SEED,
                 "output_format": _OUTPUT_FORMAT,
             }
         ),  # fmt: skip
@@ -211,23 +216,23 @@ ENTRIES: Final = (
             }
         ),
     ),
-    _job(
+    job_entry(
         "upscale",
         "upscale",
-        "upscale",
+        "v2alpha.upscale",
         cli="upscale",
         summary="Upscale an image up to 4K (v2alpha job: waits, then writes the image).",
         prepare=_upscale,
         model="UpscaleRequest",
         params=MappingProxyType(
             {
-                "prompt": _prompt("what the image shows"),
-                "image": _image_param(
+                "prompt": prompt_param("what the image shows"),
+                "image": image_param(
                     "the image", L.V2_IMAGE_INPUT_FORMATS, f"{L.UPSCALE_PIXELS.describe()} pixels, sides >= 64"
                 ),
-                "negative_prompt": _NEGATIVE,
+                "negative_prompt": NEGATIVE,
                 "creativity": Param(check.Number(L.UPSCALE_CREATIVITY), "how much detail to invent"),
-                "seed": _SEED,
+                "seed": SEED,
                 "output_format": _OUTPUT_FORMAT,
             }
         ),  # fmt: skip
@@ -237,45 +242,45 @@ ENTRIES: Final = (
             {"prompt": "a sharper lighthouse", "image": DemoInput.IMAGE, "output_format": "webp", "seed": 10}
         ),
     ),
-    _result(
+    result_entry(
         "upscale_result",
         "getUpscaleResult",
-        "get_upscale_result",
+        "v2alpha.get_upscale_result",
         parse_image,
-        finishes="upscale",
+        finishes=("upscale",),
         media="image",
         former_name="get_upscale_result",
     ),
-    _job(
+    job_entry(
         "image_to_video",
         "imageToVideo",
-        "image_to_video",
+        "v2alpha.image_to_video",
         cli="image-to-video",
         summary="Make a short video from an image (v2alpha job: waits, writes MP4).",
-        prepare=_image_to_video,
+        prepare=prepare_image_to_video,
         model="ImageToVideoRequest",
         params=MappingProxyType(
             {
-                "image": _image_param(
+                "image": image_param(
                     "the first frame",
                     L.VIDEO_INPUT_FORMATS,
                     "exactly " + " or ".join(f"{w}x{h}" for w, h in L.VIDEO_SIZES),
                 ),
                 "cfg_scale": Param(check.Number(L.VIDEO_CFG_SCALE), "how closely the video keeps to the image"),
                 "motion_bucket_id": Param(check.Number(L.VIDEO_MOTION_BUCKET_ID), "more motion when higher", "N"),
-                "seed": _SEED,
+                "seed": SEED,
             }
         ),  # fmt: skip
         price=L.PRICE_IMAGE_TO_VIDEO,
         files=("image",),
         example=MappingProxyType({"image": DemoInput.IMAGE, "seed": 11}),
     ),
-    _result(
+    result_entry(
         "image_to_video_result",
         "getImageToVideoResult",
-        "get_image_to_video_result",
+        "v2alpha.get_image_to_video_result",
         parse_video,
-        finishes="image_to_video",
+        finishes=("image_to_video",),
         media="video",
         former_name="get_image_to_video_result",
     ),

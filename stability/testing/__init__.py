@@ -13,23 +13,54 @@ PNG/JPEG/WEBP images and MP4 videos that depend only on the seed and inputs, run
 controllable clock, debits balances, rate-limits, records every request and injects faults. Every answer it
 gives on its own conforms to openapi/stability.yaml. Where the service's documents leave room, it chooses:
 
-- v2alpha `accept: */*` means the default (`image/*`, or `video/*` for the video result), as an absent header
-  does. The v2alpha enums list only that default and `application/json`, but `*/*` is what requests, httpx and
-  curl send when told nothing, Stability's own inpaint Python sample sends no `accept` and saves the answer's
-  bytes as a .webp, and v2beta's `results/{id}` declares `*/*` its default: refusing it would fail code that the
-  service's documents show working. Any other value outside the enum (`image/png`, a list, `text/plain`) is a
-  400. v1alpha's `Accept` stays a strict, required enum, as its spec requires and all its samples send.
+- v2alpha and v2beta `accept: */*` means the default (`image/*`, or `video/*` for the video results), as an
+  absent header does. Their enums list only that default and `application/json`, but `*/*` is what requests,
+  httpx and curl send when told nothing, Stability's own inpaint Python sample sends no `accept` and saves the
+  answer's bytes as a .webp, and v2beta's `results/{id}` declares `*/*` its default: refusing it would fail code
+  that the service's documents show working. Any other value outside the enum (`image/png`, a list,
+  `text/plain`) is a 400. v1alpha's `Accept` stays a strict, required enum, as its spec requires and all its
+  samples send; v1 reads ignore `Accept` (their samples send `application/json`, or none), and job starts,
+  which answer JSON whatever is asked, ignore it too (the creative upscale's Python sample sends `image/*`).
 - A 429 is the documented example word for word (`rate_limit_exceeded`, "You have exceeded the rate limit of
   150 requests within a 10 second period, and have been timed out for 60 seconds.") and, as documented, carries
   no `Retry-After` unless you ask for one (`rate_limit_retry_after=True`, or `Fault.rate_limited("5")`).
 - Balances may go negative (no 402 is documented); v1alpha `Organization` headers are accepted as they come.
+  One balance per key, read by v1 and v1alpha alike and debited by every charged operation of any version.
 - v1alpha init and mask images must have sides that are multiples of 64 and at most 1,048,576 pixels.
+- v2beta sizes. The document gives no pixel size per `aspect_ratio`, only megapixels (Ultra and SD3 1, Core
+  1.5). The fake picks each side a multiple of 64, the pixel count within 10% of the target, and, among those,
+  the ratio nearest the one asked for (then the count nearest the target):
+
+  | aspect_ratio | Ultra, SD3 (1 MP) | Core (1.5 MP) |
+  |--------------|-------------------|---------------|
+  | 21:9         | 1600x704          | 1920x832      |
+  | 16:9         | 1344x768          | 1600x896      |
+  | 3:2          | 1280x832          | 1536x1024     |
+  | 5:4          | 1152x896          | 1344x1088     |
+  | 1:1          | 1024x1024         | 1280x1280     |
+  | 4:5          | 896x1152          | 1088x1344     |
+  | 2:3          | 832x1280          | 1024x1536     |
+  | 9:16         | 768x1344          | 896x1600      |
+  | 9:21         | 704x1600          | 832x1920      |
+
+  Image-to-image (Ultra with `image`, SD3 `mode=image-to-image`) follows the same rule with the input's own
+  width:height, so the output has the input's shape at about 1 MP; Ultra then ignores `aspect_ratio` (its
+  document does not say which wins), SD3 refuses it, as its document says. The fast upscale makes exactly 4x
+  each side; the conservative and creative upscales about 4 MP (4 x 1,048,576 pixels) in the input's shape,
+  each side rounded to a whole pixel.
+- v2beta refusals: 413 `payload_too_large` for a body over 10 MiB on the operations that take a file (not on
+  Core, which declares none); 422 only when injected (`Fault.status(422)` answers the documented
+  `invalid_language`), since no rule of the document says which prompt is not English; Ultra's `strength`
+  without an `image` is accepted and unused (only the reverse is documented as an error). `results/{id}`
+  also takes `accept: image/*`, outside its enum, because its own text and samples send it; every v2beta
+  operation takes the key bare or as `Bearer <key>`, as Stability's samples send both.
 
 Operations go by the client's method names (`OPERATIONS`: `text_to_image`, `masked_image_to_image`, `engines`,
-`account`, `balance`, `upscale_result`, ...) in `inject`, `count`, `charges` and `RecordedRequest.operation`;
-the fake's routes are read from the SDK's registry of operations. The former names (`masking`, `list_engines`,
-`get_account`, `get_balance`, `get_upscale_result`, `get_image_to_video_result`) are still taken, with a
-DeprecationWarning.
+`account`, `balance` (v1), `engines_v1alpha`, `generate_ultra`, `upscale_result`, `results`, ...) in `inject`,
+`count`, `charges` and `RecordedRequest.operation`; the fake's routes are read from the SDK's registry of
+operations. The former names (`masking`, `list_engines`, `get_account`, `get_balance`, `get_upscale_result`,
+`get_image_to_video_result`) are still taken, with a DeprecationWarning; `list_engines`, `get_account` and
+`get_balance` name the v1alpha reads (`engines_v1alpha`, ...).
 
 Also: the pytest fixture `stability_fake` (a started fake; no rate limit; jobs finish at once), and the command
 line `python -m stability.testing --port 8080 [--host H] [--job-duration S] [--json]`, also reachable as

@@ -27,10 +27,13 @@ from .._operations.registry import REGISTRY, Entry
 from . import _media as media
 from ._clock import Clock
 from ._errors import (
+    INVALID_LANGUAGE_MESSAGE,
     MODERATION_MESSAGE,
     NOT_FOUND_MESSAGE,
+    PAYLOAD_TOO_LARGE_MESSAGE,
     RATE_LIMIT_NAME,
     SERVER_ERROR_MESSAGE,
+    V1_SERVER_ERROR_MESSAGE,
     ErrorReply,
     Version,
     default_status_name,
@@ -124,6 +127,8 @@ class Call:
     body_error: BodyError | None = None
     fault: Fault | None = None
     key: str = ""
+    body_size: int = 0
+    """The bytes of the body as received (parsed or not)."""
 
     @property
     def operation(self) -> str:
@@ -160,6 +165,8 @@ class Job:
     output_format: str = "png"
     creativity: float = 0.0
     image: bytes = b""
+    upscaled: tuple[int, int] | None = None
+    """An upscale's output size, when the operation that started it fixes one."""
     result: bytes | None = None
 
 
@@ -256,7 +263,7 @@ class App:
         found = match_route(incoming.method, path)
         if isinstance(found, Reply):
             drain(incoming.body)
-            if path.startswith("/v2alpha/"):
+            if path.startswith(("/v2alpha/", "/v2beta/")):
                 found.headers.append(("x-request-id", secrets.token_hex(16)))
             self._record(incoming, path, None, {}, {}, found.status, None)
             return found
@@ -281,11 +288,17 @@ class App:
             reply = self._process(call)
             if fault is not None:
                 reply = _alter(reply, fault)
-        if call.version == "v2alpha":
+        if call.version in ("v2alpha", "v2beta"):
             reply.headers.append(("x-request-id", secrets.token_hex(16)))
         return reply
 
-    def _read_body(self, call: Call, body: Iterable[bytes]) -> None:
+    def _read_body(self, call: Call, incoming: Iterable[bytes]) -> None:
+        def counted() -> Iterable[bytes]:
+            for chunk in incoming:
+                call.body_size += len(chunk)
+                yield chunk
+
+        body = counted()
         try:
             if call.route.body == "json":
                 if media_type_of(call.headers.get("content-type", "")) != "application/json":
@@ -309,7 +322,8 @@ class App:
             return error_reply(call.version, error)
         except Exception:
             log.exception("the fake failed on %s", call.operation)
-            return error_reply(call.version, ErrorReply(500, "internal_error", "the fake server failed"))
+            name = default_status_name(500, call.version)
+            return error_reply(call.version, ErrorReply(500, name, "the fake server failed"))
 
     def _record(
         self,
@@ -516,8 +530,11 @@ class App:
 
         return self._v1_generate(call, options, accept, size, paint)
 
-    def _engines(self, call: Call) -> Reply:
+    def _engines_v1alpha(self, call: Call) -> Reply:
         return _json(200, {"engines": [dict(engine) for engine in ENGINES]})
+
+    def _engines(self, call: Call) -> Reply:
+        return _json(200, [dict(engine) for engine in ENGINES])  # v1: a bare array
 
     def _account(self, call: Call) -> Reply:
         user = hashlib.sha256(call.key.encode()).hexdigest()[:12]
@@ -531,20 +548,26 @@ class App:
     # ------------------------------------------------------------------------------------------ v2alpha
 
     def _v2_accept(self, call: Call) -> str:
-        """`accept`: absent or `*/*` means the operation's default; anything else outside the enum is a 400.
+        """`accept`: absent or `*/*` means the operation's media (bytes); anything else outside the enum is a 400.
 
         `*/*` is outside the v2alpha enum, yet it is what HTTP clients send when told nothing and what
         Stability's own inpaint Python sample sends (it then saves the bytes): see the package docstring.
+        `results/{id}`'s enum is `*/*` and JSON, yet its text and samples send `image/*`: taken too.
         """
-        default = call.entry.accept[0]  # `image/*` or `video/*`: what the operation answers when not asked
+        default = call.entry.accept[0]  # `image/*`, `video/*` or (results) `*/*`: what the enum defaults to
+        media = f"{call.entry.media}/*" if call.entry.media else default
         accept = call.headers.get("accept", "").strip().lower()
-        if accept in ("", "*/*"):
-            return default
-        if accept not in (default, "application/json"):
+        if accept in ("", "*/*", default, media):
+            return media
+        if accept != "application/json":
             raise ErrorReply(400, "bad_request", f"accept: must be {default} or application/json")
         return accept
 
     def _v2_form(self, call: Call) -> V2Form:
+        """The request's form. v2beta refuses a body over 10 MiB where it documents it: the operations that
+        take a file (core takes none and declares no 413)."""
+        if call.version == "v2beta" and call.entry.files and call.body_size > L.MAX_REQUEST_BYTES:
+            raise ErrorReply(413, "payload_too_large", f"body: {PAYLOAD_TOO_LARGE_MESSAGE}")
         if call.body_error is not None:
             raise ErrorReply(400, "bad_request", str(call.body_error))
         return V2Form(call.parts)
@@ -564,9 +587,10 @@ class App:
         job = self._start_job(call, given(values["seed"], 0), found.width, found.height, salt, self._video_output)
         return self._started(call, job)
 
-    def _upscale(self, call: Call) -> Reply:
+    def _upscale(self, call: Call, pixels: L.Bounds = L.UPSCALE_PIXELS, output: int | None = None) -> Reply:
+        """Start an upscale job: v2alpha's (4x, or 2x past 4 megapixels), or one of about `output` pixels."""
         form = self._v2_form(call)
-        values = form.read(call.operation, image={"pixels": L.UPSCALE_PIXELS})
+        values = form.read(call.operation, image={"pixels": pixels})
         form.raise_if_invalid()
         self._v2_moderate(call, values)
         found, data = _required(values["image"])
@@ -574,6 +598,8 @@ class App:
         job = self._start_job(call, given(values["seed"], 0), found.width, found.height, prompt, self._upscale_output)
         job.output_format = values["output_format"] or "png"
         job.creativity, job.image = given(values["creativity"], 0.3), data
+        if output is not None:
+            job.upscaled = media.scaled_size(found.width, found.height, output)
         return self._started(call, job)
 
     def _start_job(
@@ -655,7 +681,7 @@ class App:
             if job is not None and self.clock.now() > job.done_at + self.settings.retention:
                 del self._jobs[generation_id]
                 job = None
-            if job is None or job.key != call.key or job.operation != call.entry.finishes:
+            if job is None or job.key != call.key or job.operation not in call.entry.finishes:
                 raise ErrorReply(404, "generation_not_found", NOT_FOUND_MESSAGE)
             return job
 
@@ -674,16 +700,114 @@ class App:
         return media.media_type(job.output_format), job.result
 
     def _upscaled(self, job: Job) -> bytes:
-        size = media.upscale_size(job.width, job.height)
+        size = job.upscaled or media.upscale_size(job.width, job.height)
 
         def paint() -> bytes:
             image = _decode(job.image, "image", "bad_request")
             generated = media.render(*size, seed=job.seed, salt=job.salt)
             return media.encode(media.upscale(image, size, generated, job.creativity), job.output_format)
 
-        return self._cached(
-            ("upscale", job.width, job.height, job.output_format), functools.partial(self._padded, paint)
-        )
+        return self._cached(("upscale", size, job.output_format), functools.partial(self._padded, paint))
+
+    # ------------------------------------------------------------------------------------------ v2beta
+
+    def _generated(
+        self, call: Call, accept: str, values: Mapping[str, Any], megapixels: float, price: str = ""
+    ) -> Reply:
+        """A v2beta generation: text-to-image at `aspect_ratio`'s size, or image-to-image in the image's shape
+        (`aspect_ratio` then unused), both at about `megapixels`; charged at the price of `price` (sd3's model)."""
+        image: tuple[media.Probe, bytes] | None = values.get("image")
+        ratio = image[0].width / image[0].height if image else _ratio(values.get("aspect_ratio") or "1:1")
+        size = media.generation_size(megapixels, ratio)
+        output_format = values["output_format"] or "png"
+        salt = "|".join(str(values.get(name) or "") for name in ("prompt", "style_preset", "model"))
+        seed = self._seed(given(values["seed"], 0), L.V2_SEED.high, salt)
+        strength = given(values.get("strength"), 1.0)
+
+        def paint() -> bytes:
+            generated = media.render(*size, seed=seed, salt=salt)
+            if image is not None:
+                generated = media.blend(
+                    media.resized(_decode(image[1], "image", "bad_request"), size), generated, strength
+                )
+            return media.encode(generated, output_format)
+
+        key = (call.operation, size, output_format, image is not None)
+        output = self._cached(key, functools.partial(self._padded, paint))
+        self._charge(call, _price(call.entry, price))
+        return _v2_result(accept, "image", media.media_type(output_format), output, seed)
+
+    def _generate_ultra(self, call: Call) -> Reply:
+        accept, form = self._v2_accept(call), self._v2_form(call)
+        pixels = L.Bounds(L.ULTRA_IMAGE_MIN_PIXELS, float("inf"))
+        values = form.read(call.operation, image={"side": L.ULTRA_IMAGE_SIDE, "pixels": pixels})
+        if form.given("image") and not form.given("strength"):
+            form.errors.append("strength: is required when image is given")
+        form.raise_if_invalid()
+        self._v2_moderate(call, values)
+        return self._generated(call, accept, values, L.MEGAPIXELS["ultra"])
+
+    def _generate_core(self, call: Call) -> Reply:
+        accept, form = self._v2_accept(call), self._v2_form(call)
+        values = form.read(call.operation)
+        form.raise_if_invalid()
+        self._v2_moderate(call, values)
+        return self._generated(call, accept, values, L.MEGAPIXELS["core"])
+
+    def _generate_sd3(self, call: Call) -> Reply:
+        accept, form = self._v2_accept(call), self._v2_form(call)
+        values = form.read(call.operation, image={"side": L.Bounds(L.V2_MIN_SIDE, float("inf"))})
+        # Each enum's first value is its documented default; a mode refused above checks no mode rule.
+        mode = values["mode"] or (None if form.given("mode") else L.SD3_MODES[0])
+        for name in ("image", "strength"):
+            if mode == "image-to-image" and not form.given(name):
+                form.errors.append(f"{name}: is required in image-to-image mode")
+            elif mode == "text-to-image" and form.given(name):
+                form.errors.append(f"{name}: is only accepted in image-to-image mode")
+        if mode == "image-to-image" and form.given("aspect_ratio"):
+            form.errors.append("aspect_ratio: is only accepted in text-to-image mode")
+        form.raise_if_invalid()
+        self._v2_moderate(call, values)
+        return self._generated(call, accept, values, L.MEGAPIXELS["sd3"], values["model"] or L.SD3_MODELS[0])
+
+    def _upscale_fast(self, call: Call) -> Reply:
+        accept, form = self._v2_accept(call), self._v2_form(call)
+        values = form.read(call.operation, image={"side": L.UPSCALE_FAST_SIDE, "pixels": L.UPSCALE_FAST_PIXELS})
+        form.raise_if_invalid()
+        found, data = _required(values["image"])
+        size = (found.width * L.UPSCALE_FAST_FACTOR, found.height * L.UPSCALE_FAST_FACTOR)
+        output_format = values["output_format"] or "png"
+        seed = self._seed(0, L.V2_SEED.high, hashlib.sha256(data).hexdigest())  # no seed field: a random one
+
+        def paint() -> bytes:
+            return media.encode(media.resized(_decode(data, "image", "bad_request"), size), output_format)
+
+        output = self._cached((call.operation, size, output_format), functools.partial(self._padded, paint))
+        self._charge(call, _price(call.entry))
+        return _v2_result(accept, "image", media.media_type(output_format), output, seed)
+
+    def _upscale_conservative(self, call: Call) -> Reply:
+        accept, form = self._v2_accept(call), self._v2_form(call)
+        values = form.read(call.operation, image={"pixels": L.CONSERVATIVE_PIXELS, "ratio": L.ASPECT_RATIO_RANGE})
+        form.raise_if_invalid()
+        self._v2_moderate(call, values)
+        found, data = _required(values["image"])
+        size = media.scaled_size(found.width, found.height, L.UPSCALED_PIXELS)
+        output_format, prompt = values["output_format"] or "png", values["prompt"] or ""
+        seed = self._seed(given(values["seed"], 0), L.V2_SEED.high, prompt)
+        creativity = given(values["creativity"], 0.35)  # the document's default
+
+        def paint() -> bytes:
+            generated = media.render(*size, seed=seed, salt=prompt)
+            upscaled = media.upscale(_decode(data, "image", "bad_request"), size, generated, creativity)
+            return media.encode(upscaled, output_format)
+
+        output = self._cached((call.operation, size, output_format), functools.partial(self._padded, paint))
+        self._charge(call, _price(call.entry))
+        return _v2_result(accept, "image", media.media_type(output_format), output, seed)
+
+    def _upscale_creative(self, call: Call) -> Reply:
+        return self._upscale(call, L.CREATIVE_PIXELS, L.UPSCALED_PIXELS)
 
     # By the client method's name (the registry's). A job's result needs no handler of its own: the operation
     # that starts the job gives it the output to answer.
@@ -691,12 +815,22 @@ class App:
         "text_to_image": _text_to_image,
         "image_to_image": _image_to_image,
         "masked_image_to_image": _masked_image_to_image,
+        "engines_v1alpha": _engines_v1alpha,
+        "account_v1alpha": _account,
+        "balance_v1alpha": _balance,
         "engines": _engines,
         "account": _account,
         "balance": _balance,
         "inpaint": _inpaint,
         "upscale": _upscale,
         "image_to_video": _image_to_video,
+        "generate_ultra": _generate_ultra,
+        "generate_core": _generate_core,
+        "generate_sd3": _generate_sd3,
+        "upscale_fast": _upscale_fast,
+        "upscale_conservative": _upscale_conservative,
+        "upscale_creative": _upscale_creative,
+        "image_to_video_v2beta": _image_to_video,
         **dict.fromkeys(RESULT_OPERATIONS, _job_result),
     }
 
@@ -710,17 +844,27 @@ def _price(entry: Entry, mode: str = "") -> float:
 
 def _fault_error(version: Version, status: int) -> tuple[str, str]:
     """The error name and message an injected status answers with, as the service words them."""
-    if status == 403 and version == "v2alpha":
-        return "content_moderation", MODERATION_MESSAGE  # v2alpha documents no other 403
+    v2 = version in ("v2alpha", "v2beta")
+    if status == 403 and v2:
+        return "content_moderation", MODERATION_MESSAGE  # v2alpha and v2beta document no other 403
     if status == 404:
-        return ("generation_not_found" if version == "v2alpha" else "not_found"), NOT_FOUND_MESSAGE
+        return ("generation_not_found" if v2 else "not_found"), NOT_FOUND_MESSAGE
     messages = {
         400: "the request is invalid (injected fault)",
         401: "invalid API key",
         403: "permission denied",
         429: rate_limit_message(L.RATE_LIMIT_REQUESTS, L.RATE_LIMIT_WINDOW_SECONDS, L.RATE_LIMIT_LOCKOUT_SECONDS),
     }
-    return default_status_name(status), messages.get(status, SERVER_ERROR_MESSAGE)
+    if version == "v2beta":  # the document's examples of the statuses only v2beta declares
+        messages |= {413: f"body: {PAYLOAD_TOO_LARGE_MESSAGE}", 422: INVALID_LANGUAGE_MESSAGE}
+    server_error = V1_SERVER_ERROR_MESSAGE if version == "v1" else SERVER_ERROR_MESSAGE
+    return default_status_name(status, version), messages.get(status, server_error)
+
+
+def _ratio(aspect_ratio: str) -> float:
+    """`16:9` as width / height."""
+    width, height = aspect_ratio.split(":")
+    return int(width) / int(height)
 
 
 def _alter(reply: Reply, fault: Fault) -> Reply:

@@ -28,7 +28,7 @@ def generate_api_key() -> str:
 
 
 class FakeStability:
-    """A local fake of the Stability AI REST API (v1alpha and v2alpha), faithful to openapi/stability.yaml.
+    """A local fake of the Stability AI REST API (v1, v2beta, v1alpha, v2alpha), faithful to openapi/stability.yaml.
 
     Use it in process with `transport()` (no sockets) or as a real HTTP/1.1 server with `with fake:` (or
     `start()`/`stop()`), then point a client at `base_url` with `api_key`. It validates every request as the
@@ -47,7 +47,7 @@ class FakeStability:
         rate_limit_retry_after: Add `Retry-After` (the seconds left in the lockout) to those 429s. Off by
             default because the service documents no such header: a client must wait out the lockout on its own.
         moderation_word: A prompt containing it is moderated: v1alpha answers CONTENT_FILTERED (flat grey
-            image), v2alpha inpaint and upscale answer 403 `content_moderation` and charge nothing.
+            image), v2alpha and v2beta operations with a prompt answer 403 `content_moderation` and charge nothing.
         initial_balance: Credits each key starts with.
         video_bytes: Pad every MP4 result to about this many bytes, streamed in chunks.
         image_bytes: Pad every PNG result to this many bytes (a private chunk every decoder skips), for

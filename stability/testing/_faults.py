@@ -40,7 +40,7 @@ FaultKind = Literal[
 ]
 
 # The operations that answer a job's result (and so may answer 202 in progress).
-RESULT_OPERATIONS = frozenset(name for name, entry in REGISTRY.items() if entry.finishes is not None)
+RESULT_OPERATIONS = frozenset(name for name, entry in REGISTRY.items() if entry.finishes)
 
 # Faults that replace processing entirely; the others run the request first (and so may charge).
 REPLACING_KINDS: frozenset[FaultKind] = frozenset(
@@ -133,7 +133,7 @@ class Fault:
 
     @classmethod
     def not_found(cls) -> Fault:
-        """Answer 404 (`generation_not_found` on v2alpha, goa `not_found` on v1alpha)."""
+        """Answer 404 (`generation_not_found` on v2alpha and v2beta, `not_found` on v1alpha and v1)."""
         return cls("not_found", status_code=404)
 
     def applies_to(self, operation: str) -> bool:

@@ -10,8 +10,10 @@ bytes.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
+import math
 import struct
 import zlib
 from collections.abc import Callable, Iterator
@@ -203,10 +205,50 @@ def center_mask(size: tuple[int, int]) -> Image:
     return mask
 
 
+SIDE_MULTIPLE = 64
+PIXEL_TOLERANCE = 0.1
+
+
+@functools.lru_cache(maxsize=256)
+def generation_size(megapixels: float, ratio: float) -> tuple[int, int]:
+    """The size of a v2beta generation of `megapixels` (of 1,048,576 pixels) at width/height `ratio`.
+
+    Each side a multiple of 64; among the sizes whose pixel count is within 10% of the target, the one whose
+    ratio is nearest (on a log scale, so a ratio and its inverse get transposed sizes), then the one nearest
+    the target. The document gives no size per aspect ratio: this is the fake's choice (the package docstring
+    lists the sizes it gives).
+    """
+    target = megapixels * 1_048_576
+    step = SIDE_MULTIPLE
+    best: tuple[tuple[float, float], int, int] | None = None
+    for width in range(step, int(target * (1 + PIXEL_TOLERANCE) / step) + step, step):
+        low = max(1, math.ceil(target * (1 - PIXEL_TOLERANCE) / width / step))
+        high = math.floor(target * (1 + PIXEL_TOLERANCE) / width / step)
+        for height in range(low * step, high * step + 1, step):
+            key = (round(abs(math.log(width / height / ratio)), 9), abs(width * height - target))
+            if best is None or key < best[0]:
+                best = (key, width, height)
+    assert best is not None, f"no size of {megapixels} megapixels at {ratio}"
+    return best[1], best[2]
+
+
+def scaled_size(width: int, height: int, pixels: int) -> tuple[int, int]:
+    """`width`x`height` scaled to about `pixels`, its shape kept as nearly as whole pixels allow."""
+    factor = math.sqrt(pixels / (width * height))
+    return max(1, round(width * factor)), max(1, round(height * factor))
+
+
 def upscale_size(width: int, height: int, max_pixels: int = 4_194_304) -> tuple[int, int]:
     """4x when the result stays under `max_pixels` (4 megapixels), else 2x: bigger, yet quick to encode."""
     factor = 4 if width * height * 16 <= max_pixels else 2
     return width * factor, height * factor
+
+
+def resized(image: Image, size: tuple[int, int]) -> Image:
+    """The image as RGB at `size` (a fast upscale)."""
+    from PIL import Image
+
+    return image.convert("RGB").resize(size, Image.Resampling.BILINEAR)
 
 
 def upscale(image: Image, size: tuple[int, int], generated: Image, creativity: float) -> Image:

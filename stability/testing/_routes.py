@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .._operations.registry import REGISTRY
-from ._errors import ErrorReply, Version, error_reply
+from ._errors import VERSIONS, ErrorReply, Version, error_reply
 from ._http import Reply
 
 BodyKind = Literal["json", "multipart", "none"]
@@ -32,8 +32,10 @@ class Route:
 
 
 def version_of(path: str) -> Version:
-    """The API version whose error shape a path answers in (v1alpha's goa errors, or v2alpha's)."""
-    return "v1alpha" if path.startswith("/v1alpha/") else "v2alpha"
+    """The API version whose error shape a path answers in: its first segment's (v1alpha's goa errors, v1's
+    `{id, name, message}`, v2alpha's and v2beta's `{id, name, errors}`); v2alpha's for a path of no version."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return next((version for version in VERSIONS if version == first), "v2alpha")
 
 
 @functools.cache

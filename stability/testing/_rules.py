@@ -3,16 +3,17 @@
 An operation's simple checks come from its registry entry: each field of its request model that an argument's
 rule covers (`Number`, `Choice`, `Text`, `Image`) is checked by that rule, in the model's field order (the
 order the API declares them), and required when the model requires it. What the rules cannot say (v1alpha
-image sizes, inpaint's modes, video sizes) the operation's handler checks.
+image sizes, inpaint's modes, video sizes, v2beta image sizes and mode rules) the operation's handler checks.
 
 v1alpha reports the first problem, named as goa names it (`missing_field`, `invalid_range`,
 `invalid_enum_value`, ...) or by the service's own names (`invalid_height_or_width`, `invalid_samples`, ...).
-v2alpha reports every problem at once as `field: message` strings under `bad_request`.
+v2alpha and v2beta report every problem at once as `field: message` strings under `bad_request`.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -209,7 +210,7 @@ def v1_image(parts: Mapping[str, Part], name: str, *, required: bool = True) -> 
 
 
 class V2Form:
-    """Reads v2alpha multipart fields, collecting one `field: message` per problem.
+    """Reads v2alpha and v2beta multipart fields, collecting one `field: message` per problem.
 
     `read(operation)` checks every field an argument's rule covers; a reader returns None for a field left out,
     left empty or refused, so that a handler applies its own default.
@@ -301,8 +302,15 @@ class V2Form:
         *,
         required: bool = True,
         pixels: L.Bounds | None = None,
+        side: L.Bounds | None = None,
+        ratio: L.Bounds | None = None,
         sizes: Sequence[tuple[int, int]] = (),
     ) -> tuple[Probe, bytes] | None:
+        """An input image: present when required, in one of `formats`, its size within the bounds given.
+
+        `side` bounds each side (by default, with `pixels`: at least 64), `pixels` the pixel count, `ratio`
+        width / height; `sizes` lists the only sizes allowed.
+        """
         part = self.parts.get(name)
         if part is None or not part.data:
             if required:
@@ -314,15 +322,28 @@ class V2Form:
             self.errors.append(f"{name}: must be an image in one of these formats: {listed}")
             return None
         size = f"{found.width}x{found.height}"
-        if pixels is not None:
-            if min(found.width, found.height) < L.V2_MIN_SIDE:
-                self.errors.append(f"{name}: every side must be at least {L.V2_MIN_SIDE} pixels (got {size})")
-            if found.pixels not in pixels:
-                self.errors.append(f"{name}: the pixel count must be {pixels.describe()} (got {size})")
+        if side is None and pixels is not None:
+            side = L.Bounds(L.V2_MIN_SIDE, math.inf)
+        if side is not None and (found.width not in side or found.height not in side):
+            if math.isinf(side.high):
+                self.errors.append(f"{name}: every side must be at least {_fmt(side.low)} pixels (got {size})")
+            else:
+                self.errors.append(f"{name}: each side must be {side.describe()} pixels (got {size})")
+        if pixels is not None and found.pixels not in pixels:
+            bounds = f"at least {_fmt(pixels.low)}" if math.isinf(pixels.high) else pixels.describe()
+            self.errors.append(f"{name}: the pixel count must be {bounds} (got {size})")
+        if ratio is not None and found.width / found.height not in ratio:
+            allowed = f"between 1:{1 / ratio.low:g} and {ratio.high:g}:1"
+            self.errors.append(f"{name}: the aspect ratio must be {allowed} (got {size})")
         if sizes and (found.width, found.height) not in sizes:
             listed = ", ".join(f"{w}x{h}" for w, h in sizes)
             self.errors.append(f"{name}: dimensions must be one of {listed} (got {size})")
         return found, part.data
+
+    def given(self, name: str) -> bool:
+        """Whether the request carries a non-empty `name` (a rule reads an empty field as left out)."""
+        part = self.parts.get(name)
+        return part is not None and bool(part.data)
 
 
 def given(value: float | None, default: float) -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import typing
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from stability._core.polling import (
     MAX_FAILED_POLLS,
     MAX_INTERVAL,
     Done,
+    JobKind,
     JobStatus,
     Pending,
     first_check_delay,
@@ -109,7 +111,7 @@ def test_a_timeout_that_is_not_seconds_is_a_validation_error() -> None:
 
 
 def test_the_documented_constants() -> None:
-    assert DEFAULT_INTERVAL == {"upscale": 10.0, "image_to_video": 10.0}
+    assert DEFAULT_INTERVAL == dict.fromkeys(typing.get_args(JobKind), 10.0)
     assert (FIRST_CHECK, MAX_INTERVAL, MAX_FAILED_POLLS, DEFAULT_WAIT_TIMEOUT) == (2.0, 30.0, 5, 1800.0)
 
 

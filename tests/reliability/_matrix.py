@@ -202,6 +202,7 @@ ARGUMENTS: dict[str, Callable[[], dict[str, Any]]] = {
     "inpaint": lambda: {"prompt": "a cat", "image": png(96, 96), "search_prompt": "dog"},
     "upscale": lambda: {"prompt": "sharper", "image": png(96, 96)},
     "image_to_video": lambda: {"image": png(768, 768)},
+    "upscale_fast": lambda: {"image": png(768, 768)},  # its example asks for WEBP; the checks read a PNG
 }
 
 # What a successful call gives back, by what the operation returns.
@@ -245,10 +246,8 @@ def _call_row(entry: Entry) -> Operation:
     return Operation(entry.name, entry.name, kind, lambda c, x: call(c, entry.name), CHECKS[entry.returns])
 
 
-def _job_rows(result: Entry) -> list[Operation]:
+def _job_rows(job: str, result: Entry) -> list[Operation]:
     """The rows of a job's result: a poll, a wait and a save (over a file already there for image results)."""
-    job = result.finishes
-    assert job is not None
     overwrite = result.media == "image"  # so that both kinds of save are covered: over a file, and to a new one
 
     def poll(c: Any, x: Context) -> Any:
@@ -282,8 +281,13 @@ def _job_rows(result: Entry) -> list[Operation]:
 
 
 OPERATIONS: tuple[Operation, ...] = (
-    *(_call_row(entry) for entry in REGISTRY.values() if entry.finishes is None),
-    *(row for entry in REGISTRY.values() if entry.finishes is not None for row in _job_rows(entry)),
+    *(_call_row(entry) for entry in REGISTRY.values() if not entry.finishes),
+    *(
+        row
+        for entry in REGISTRY.values()
+        if entry.starts_job
+        for row in _job_rows(entry.name, REGISTRY[entry.starts_job])
+    ),
 )
 
 

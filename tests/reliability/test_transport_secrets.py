@@ -23,7 +23,7 @@ import pytest
 
 import stability
 from stability.testing import FakeStability, Fault
-from stability_api.api.v1alpha import get_balance
+from stability_api.api.v1 import user_balance as get_balance  # what client.balance() calls
 from tests.reliability._support import FIGURES, assert_no_key
 from tests.reliability.test_hostile_server import RawServer
 
@@ -178,8 +178,8 @@ def test_debug_logs_one_line_per_request_without_the_key(caplog: pytest.LogCaptu
                     client.jobs.get("upscale", "f" * 64).poll()
     lines = [r.getMessage() for r in caplog.records if r.name == "stability" and r.levelno == logging.DEBUG]
     assert len(lines) == 3, lines  # the 503, the retry that succeeded, the poll
-    assert re.fullmatch(r"GET /v1alpha/user/balance -> 503 in \d+\.\d{3}s", lines[0]), lines
-    assert re.fullmatch(r"GET /v1alpha/user/balance -> 200 in \d+\.\d{3}s", lines[1]), lines
+    assert re.fullmatch(r"GET /v1/user/balance -> 503 in \d+\.\d{3}s", lines[0]), lines
+    assert re.fullmatch(r"GET /v1/user/balance -> 200 in \d+\.\d{3}s", lines[1]), lines
     poll = r"GET /v2alpha/generation/stable-image/upscale/result/f{64} -> 404 in \d+\.\d{3}s \(request id \w+\)"
     assert re.fullmatch(poll, lines[2]), lines
     assert_no_key(fake.api_key, [*lines, caplog.text])
@@ -205,7 +205,7 @@ def test_stability_log_debug_turns_the_request_lines_on() -> None:
     )
     assert done.returncode == 0, done.stderr
     key = done.stdout.strip()
-    assert "GET /v1alpha/user/balance -> 200 in " in done.stderr, done.stderr
+    assert "GET /v1/user/balance -> 200 in " in done.stderr, done.stderr
     assert_no_key(key, [done.stderr])
     FIGURES.add("scenarios")
 

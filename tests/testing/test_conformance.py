@@ -16,11 +16,14 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
 import stability
-from stability._operations.registry import REGISTRY, prepare
+from stability._core import limits as L
+from stability._core.validation import Choice, Text
+from stability._operations.registry import REGISTRY, Entry, prepare
 from stability._operations.v1alpha import DEFAULT_ENGINE
 from stability.testing import FakeStability, Fault
 from tests.reliability._matrix import arguments
@@ -184,8 +187,11 @@ def test_every_validation_error(
     assert len(checked.statuses) == expected and {status for _, status in checked.statuses} == {400}
 
 
-def _send_as_the_sdk_does(client: httpx.Client, fake: FakeStability, operation: str, args: dict[str, Any]) -> Any:
-    """The request the SDK builds for ``operation`` with ``args`` (nothing else of the SDK runs)."""
+def _send_as_the_sdk_does(
+    client: httpx.Client, fake: FakeStability, operation: str, args: dict[str, Any], accept: str | None = None
+) -> Any:
+    """The request the SDK builds for ``operation`` with ``args`` (nothing else of the SDK runs); ``accept``
+    replaces the Accept it sends."""
     method = getattr(stability.Stability, operation, None)
     if method is not None:  # as the method hands its arguments over: every one, with its default
         bound = inspect.signature(method).bind(None, **args)
@@ -194,7 +200,10 @@ def _send_as_the_sdk_does(client: httpx.Client, fake: FakeStability, operation: 
     request = prepare(operation, args).build()
     try:
         kwargs = dict(request.kwargs)
-        kwargs["headers"] = {**kwargs.get("headers", {}), **auth(fake)}
+        headers = {
+            name: value for name, value in kwargs.get("headers", {}).items() if name.lower() != "accept" or not accept
+        }
+        kwargs["headers"] = {**headers, **auth(fake), **({"accept": accept} if accept else {})}
         return client.request(**kwargs)
     finally:
         request.close()
@@ -204,13 +213,14 @@ def test_every_operation_as_the_sdk_sends_it(
     make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
 ) -> None:
     """Each client method with valid arguments (the fault matrix's, else its entry's example), then each job's
-    result: every answer a 200 that conforms."""
+    results (every operation that finishes it): every answer a 200 that conforms."""
     client = make_client()
     for name, entry in REGISTRY.items():
-        if entry.finishes is None:
+        if not entry.finishes:
             response = _send_as_the_sdk_does(client, fake, name, arguments(name))
-            if entry.starts_job:
-                _send_as_the_sdk_does(client, fake, entry.starts_job, {"job_id": response.json()["id"]})
+            for result, finisher in REGISTRY.items():
+                if name in finisher.finishes:
+                    _send_as_the_sdk_does(client, fake, result, {"job_id": response.json()["id"]})
     assert len(checked.statuses) == len(REGISTRY) and {status for _, status in checked.statuses} == {200}
 
 
@@ -303,3 +313,127 @@ def test_the_checker_catches_a_non_conforming_answer(openapi: OpenAPI) -> None:
             Checked(openapi)(response)
     ok: Any = httpx.Response(200, json={"credits": 1.5}, request=request)
     Checked(openapi)(ok)
+
+
+# ------------------------------------------------------------------------------------------------ v1 and v2beta
+
+SPEC_DOCUMENT = yaml.safe_load(SPEC.read_text())
+V2BETA = [name for name, entry in REGISTRY.items() if entry.path.startswith("/v2beta/")]
+
+
+def _declared(entry: Entry) -> list[int]:
+    """The error statuses the spec declares for an operation."""
+    responses = SPEC_DOCUMENT["paths"][entry.path][entry.method.lower()]["responses"]
+    return sorted(int(status) for status in responses if int(status) >= 400)
+
+
+def _finishers(name: str) -> list[str]:
+    """The result operations that answer the job ``name`` starts."""
+    return [result for result, entry in REGISTRY.items() if name in entry.finishes]
+
+
+def _result_accepts(result: Entry) -> list[str]:
+    """Every Accept a result takes: its enum's, and for ``results/{id}`` also ``image/*`` (Stability's samples)."""
+    return sorted({result.accept[0], f"{result.media}/*", "application/json"})
+
+
+def _formats(entry: Entry) -> tuple[str | None, ...]:
+    param = entry.params.get("output_format")
+    return tuple(param.rule.values) if param is not None and isinstance(param.rule, Choice) else (None,)
+
+
+def test_v2beta_answers_in_every_format_and_accept(
+    make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
+) -> None:
+    """Each v2beta operation in each of its output formats: a synchronous one in both accepts, a job's results
+    from every operation that finishes it in each accept it takes, before (202) and after (200) it is done."""
+    client = make_client()
+    expected: list[int] = []
+    for name in V2BETA:
+        entry = REGISTRY[name]
+        if entry.finishes:
+            continue
+        for fmt in _formats(entry):
+            args = {**arguments(name), **({"output_format": fmt} if fmt else {})}
+            if not entry.starts_job:
+                for accept in ("image/*", "application/json"):
+                    _send_as_the_sdk_does(client, fake, name, args, accept=accept)
+                    expected.append(200)
+                continue
+            fake.job_duration = 30.0
+            job_id = _send_as_the_sdk_does(client, fake, name, args).json()["id"]
+            expected.append(200)
+            for result in _finishers(name):
+                for accept in _result_accepts(REGISTRY[result]):
+                    _send_as_the_sdk_does(client, fake, result, {"job_id": job_id}, accept=accept)
+                    expected.append(202)
+            fake.clock.advance(30.0)
+            for result in _finishers(name):
+                for accept in _result_accepts(REGISTRY[result]):
+                    _send_as_the_sdk_does(client, fake, result, {"job_id": job_id}, accept=accept)
+                    expected.append(200)
+    assert [status for _, status in checked.statuses] == expected and len(expected) > 50
+
+
+def test_v2beta_refusals(make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked) -> None:
+    """An empty form (400), a body over 10 MiB where one is declared (413), a moderated prompt (403), an unknown
+    id (404) and an id of the wrong length (400): each in the error body the spec declares."""
+    client = make_client()
+    expected: list[int] = []
+    for name in V2BETA:
+        entry = REGISTRY[name]
+        declared = _declared(entry)
+        if entry.finishes:
+            for generation_id in ("0" * 64, "short"):
+                client.get(entry.path.replace("{id}", generation_id), headers=auth(fake))
+            expected += [404, 400]
+            continue
+        client.post(entry.path, headers=auth(fake), files={"none": ("none", b"")})
+        expected.append(400)
+        if 413 in declared:
+            big = {"image": ("big.png", image_bytes(64, 64) + bytes(L.MAX_REQUEST_BYTES))}
+            client.post(entry.path, headers=auth(fake), files=big, data=_strings(arguments(name)))
+            expected.append(413)
+        if any(isinstance(param.rule, Text) for param in entry.params.values()):
+            args = {**arguments(name), "prompt": "something forbidden"}
+            _send_as_the_sdk_does(client, fake, name, args)
+            expected.append(403)
+    assert [status for _, status in checked.statuses] == expected
+    assert fake.charges() == 0
+
+
+def _strings(args: dict[str, Any]) -> dict[str, str]:
+    return {name: str(value) for name, value in args.items() if not isinstance(value, bytes)}
+
+
+def test_every_declared_error_status_injected(
+    make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked
+) -> None:
+    """For every v1 and v2beta operation, each error status the spec declares for it, injected as a fault,
+    answers in the body the spec declares (v1's `{id, name, message}`; v2beta's `{id, name, errors}`)."""
+    client = make_client()
+    expected: list[int] = []
+    for name, entry in REGISTRY.items():
+        if entry.path.split("/")[1] not in ("v1", "v2beta"):
+            continue
+        for status in _declared(entry):
+            fake.inject(name, Fault.status(status))
+            _send(client, name, auth(fake))
+            expected.append(status)
+    assert [status for _, status in checked.statuses] == expected and 422 in expected and 413 in expected
+
+
+def test_v1_answers_and_errors(make_client: Callable[..., httpx.Client], fake: FakeStability, checked: Checked) -> None:
+    """v1's reads: a bare engine array, the account and the balance (bare key or Bearer), then 401 and 429 in
+    v1's error body."""
+    client = make_client()
+    v1 = [entry.path for entry in REGISTRY.values() if entry.path.startswith("/v1/")]
+    for path in v1:
+        client.get(path, headers=auth(fake))
+        client.get(path, headers=auth(fake, bearer=False))
+        client.get(path)
+    limited_fake = FakeStability(rate_limit=(1, 10, 60))
+    limited = make_client(limited_fake)
+    for path in v1:
+        limited.get(path, headers=auth(limited_fake))
+    assert [status for _, status in checked.statuses] == [200, 200, 401] * len(v1) + [200] + [429] * (len(v1) - 1)

@@ -67,7 +67,7 @@ def test_status_fault_names_follow_the_version(client: httpx.Client, fake: FakeS
 
 def test_status_fault_with_a_custom_body(client: httpx.Client, fake: FakeStability) -> None:
     fault = Fault.status(400, body=b"nope", content_type="text/plain", headers={"X-Why": "testing"})
-    fake.inject("balance", fault)
+    fake.inject("balance_v1alpha", fault)
     response = client.get("/v1alpha/user/balance", headers=auth(fake))
     assert (response.status_code, response.text, response.headers["content-type"]) == (400, "nope", "text/plain")
     assert response.headers["x-why"] == "testing"
@@ -76,7 +76,7 @@ def test_status_fault_with_a_custom_body(client: httpx.Client, fake: FakeStabili
 def test_rate_limited_fault(client: httpx.Client, fake: FakeStability) -> None:
     fake.inject("text_to_image", Fault.rate_limited(retry_after="2"))
     fake.inject("image_to_video", Fault.rate_limited(retry_after="Wed, 21 Oct 2026 07:28:00 GMT"))
-    fake.inject("balance", Fault.rate_limited())
+    fake.inject("balance_v1alpha", Fault.rate_limited())
     goa, v2 = _t2i(client, fake), _video(client, fake)
     assert goa.status_code == 429 and goa.headers["retry-after"] == "2"
     assert goa.json()["name"] == "rate_limit_exceeded"
@@ -93,7 +93,7 @@ def test_faults_answer_before_authentication(client: httpx.Client, fake: FakeSta
 
 
 def test_delay_answers_normally_after_the_delay(client: httpx.Client, fake: FakeStability) -> None:
-    fake.inject("balance", Fault.delay(0.2))
+    fake.inject("balance_v1alpha", Fault.delay(0.2))
     started = time.monotonic()
     response = client.get("/v1alpha/user/balance", headers=auth(fake))
     assert response.status_code == 200 and time.monotonic() - started >= 0.2
@@ -136,7 +136,7 @@ def test_truncated_body_is_a_protocol_error_while_reading(client: httpx.Client, 
         _t2i(client, fake)
     with client.stream("GET", "/v1alpha/engines/list", headers=auth(fake)) as complete:
         assert complete.status_code == 200 and complete.read()
-    fake.inject("engines", Fault.truncated_body())
+    fake.inject("engines_v1alpha", Fault.truncated_body())
     with client.stream("GET", "/v1alpha/engines/list", headers=auth(fake)) as response:
         declared = int(response.headers["content-length"])
         received = bytearray()
@@ -149,7 +149,7 @@ def test_truncated_body_is_a_protocol_error_while_reading(client: httpx.Client, 
 
 def test_wrong_content_type(client: httpx.Client, fake: FakeStability) -> None:
     fake.inject("text_to_image", Fault.wrong_content_type())
-    fake.inject("balance", Fault.wrong_content_type("text/html"))
+    fake.inject("balance_v1alpha", Fault.wrong_content_type("text/html"))
     response = _t2i(client, fake)
     assert response.status_code == 200 and response.headers["content-type"] == "text/plain"
     assert response.content.startswith(b"\x89PNG") and fake.charges() == 1
@@ -158,9 +158,9 @@ def test_wrong_content_type(client: httpx.Client, fake: FakeStability) -> None:
 
 
 def test_html_malformed_and_empty_bodies(client: httpx.Client, fake: FakeStability) -> None:
-    fake.inject("balance", Fault.html_error())
-    fake.inject("balance", Fault.malformed_json(status=503))
-    fake.inject("balance", Fault.empty_body())
+    fake.inject("balance_v1alpha", Fault.html_error())
+    fake.inject("balance_v1alpha", Fault.malformed_json(status=503))
+    fake.inject("balance_v1alpha", Fault.empty_body())
     html = client.get("/v1alpha/user/balance", headers=auth(fake))
     assert html.status_code == 502 and html.headers["content-type"].startswith("text/html")
     assert html.text.startswith("<html>")
@@ -197,9 +197,9 @@ def test_not_found_fault(client: httpx.Client, fake: FakeStability) -> None:
 
 
 def test_faults_are_consumed_first_in_first_out(fake: FakeStability) -> None:
-    fake.inject("balance", Fault.status(500), times=2)
+    fake.inject("balance_v1alpha", Fault.status(500), times=2)
     fake.inject(None, Fault.status(502))
-    fake.inject("balance", Fault.status(503))
+    fake.inject("balance_v1alpha", Fault.status(503))
     with http_client(fake, "in-process") as client:
         engines = client.get("/v1alpha/engines/list", headers=auth(fake)).status_code
         balances = [client.get("/v1alpha/user/balance", headers=auth(fake)).status_code for _ in range(4)]
@@ -227,17 +227,17 @@ def test_async_client_sees_the_same_faults(fake: FakeStability) -> None:
         seen: list[type[BaseException] | int] = []
         async with httpx.AsyncClient(base_url=fake.base_url, transport=fake.transport()) as client:
             for fault in (Fault.drop_before_request(), Fault.drop_after_request(), Fault.truncated_body()):
-                fake.inject("balance", fault)
+                fake.inject("balance_v1alpha", fault)
                 try:
                     seen.append((await client.get("/v1alpha/user/balance", headers=auth(fake))).status_code)
                 except httpx.TransportError as exc:
                     seen.append(type(exc))
-            fake.inject("balance", Fault.delay(3.0))
+            fake.inject("balance_v1alpha", Fault.delay(3.0))
             try:
                 await client.get("/v1alpha/user/balance", headers=auth(fake), timeout=0.1)
             except httpx.ReadTimeout as exc:
                 seen.append(type(exc))
-            fake.inject("balance", Fault.status(503))
+            fake.inject("balance_v1alpha", Fault.status(503))
             seen.append((await client.get("/v1alpha/user/balance", headers=auth(fake))).status_code)
         return seen
 

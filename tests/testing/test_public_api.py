@@ -25,7 +25,7 @@ def test_operations_are_the_client_method_names() -> None:
     from stability._operations.registry import REGISTRY
 
     assert stability.testing.OPERATIONS == tuple(REGISTRY)
-    starters = [name for name in stability.testing.OPERATIONS if REGISTRY[name].finishes is None]
+    starters = [name for name in stability.testing.OPERATIONS if not REGISTRY[name].finishes]
     assert all(callable(getattr(stability.Stability, name)) for name in starters)
     assert len(stability.testing.OPERATIONS) == len(REGISTRY)
 

@@ -167,7 +167,7 @@ def test_stop_closes_kept_connections_and_interrupts_delays() -> None:
     client = httpx.Client(base_url=fake.base_url, timeout=10)
     try:
         assert client.get("/v1alpha/user/balance", headers=auth(fake)).status_code == 200
-        fake.inject("balance", Fault.delay(30))
+        fake.inject("balance_v1alpha", Fault.delay(30))
         errors: list[BaseException] = []
 
         def slow() -> None:

@@ -1,0 +1,33 @@
+"""The closed sets of values the API documents, as ``Literal`` types for the clients' signatures.
+
+tests/test_types.py checks each against the tuple in ``_core/limits.py`` that the local checks use.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+AspectRatio = Literal["21:9", "16:9", "3:2", "5:4", "1:1", "4:5", "2:3", "9:16", "9:21"]
+ImageFormat = Literal["jpeg", "png", "webp"]
+Sd3Format = Literal["png", "jpeg"]
+Sd3Model = Literal["sd3.5-large", "sd3.5-large-turbo", "sd3.5-medium", "sd3-medium", "sd3-large", "sd3-large-turbo"]
+Sd3Mode = Literal["text-to-image", "image-to-image"]
+StylePreset = Literal[
+    "enhance",
+    "anime",
+    "photographic",
+    "digital-art",
+    "comic-book",
+    "fantasy-art",
+    "line-art",
+    "analog-film",
+    "neon-punk",
+    "isometric",
+    "low-poly",
+    "origami",
+    "modeling-compound",
+    "cinematic",
+    "3d-model",
+    "pixel-art",
+    "tile-texture",
+]

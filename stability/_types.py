@@ -1,6 +1,7 @@
 """The closed sets of values the API documents, as ``Literal`` types for the clients' signatures.
 
-tests/test_types.py checks each against the tuple in ``_core/limits.py`` that the local checks use.
+``_core/limits.py`` reads its tuples from them (the local checks, the CLI and the fake use those), and
+tests/test_limits.py compares those with the spec.
 """
 
 from __future__ import annotations

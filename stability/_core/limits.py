@@ -7,7 +7,9 @@ the schema cannot express); tests/test_limits.py fails when this table and the d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, get_args
+
+from .._types import AspectRatio, ImageFormat, Sd3Format, Sd3Mode, Sd3Model, StylePreset
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,37 +107,20 @@ KEPT_ERROR_BODY: Final = 64 * 1024
 MAX_DOWNLOAD: Final = 2 * 1024 * 1024 * 1024
 
 # ------------------------------------------------------------------------------------------------ v2beta
-# Stability's live API (the document it served in January 2025). Pixel counts, side bounds and aspect ratios come
+# Stability's live API (the document it served in January 2025). Its closed sets of strings are written once, as
+# the Literal types of the clients' signatures (``stability/_types.py``), and read from there. Pixel counts, side bounds and aspect ratios come
 # from the operations' descriptions (the schema cannot express them); the rest from the schema.
-V2BETA_OUTPUT_FORMATS: Final = ("jpeg", "png", "webp")
-SD3_OUTPUT_FORMATS: Final = ("png", "jpeg")
-ASPECT_RATIOS: Final = ("21:9", "16:9", "3:2", "5:4", "1:1", "4:5", "2:3", "9:16", "9:21")
+V2BETA_OUTPUT_FORMATS: Final[tuple[str, ...]] = get_args(ImageFormat)
+SD3_OUTPUT_FORMATS: Final[tuple[str, ...]] = get_args(Sd3Format)
+ASPECT_RATIOS: Final[tuple[str, ...]] = get_args(AspectRatio)
 ASPECT_RATIO_RANGE: Final = Bounds(1 / 2.5, 2.5)
 """width / height of an input that must be between 1:2.5 and 2.5:1 (conservative, outpaint, search-*, control)."""
-STYLE_PRESETS: Final = (
-    "enhance",
-    "anime",
-    "photographic",
-    "digital-art",
-    "comic-book",
-    "fantasy-art",
-    "line-art",
-    "analog-film",
-    "neon-punk",
-    "isometric",
-    "low-poly",
-    "origami",
-    "modeling-compound",
-    "cinematic",
-    "3d-model",
-    "pixel-art",
-    "tile-texture",
-)
+STYLE_PRESETS: Final[tuple[str, ...]] = get_args(StylePreset)
 STRENGTH: Final = Bounds(0, 1)
 ULTRA_IMAGE_SIDE: Final = Bounds(64, 16_384)
 ULTRA_IMAGE_MIN_PIXELS: Final = 4_096
-SD3_MODES: Final = ("text-to-image", "image-to-image")
-SD3_MODELS: Final = ("sd3.5-large", "sd3.5-large-turbo", "sd3.5-medium", "sd3-medium", "sd3-large", "sd3-large-turbo")
+SD3_MODES: Final[tuple[str, ...]] = get_args(Sd3Mode)
+SD3_MODELS: Final[tuple[str, ...]] = get_args(Sd3Model)
 SD3_CFG_SCALE: Final = Bounds(1, 10)
 SD3_NO_NEGATIVE_PROMPT: Final = ("sd3-large-turbo",)
 """Models the negative prompt does not work with (the document names only this one)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
@@ -122,6 +122,22 @@ def prepare_image_to_video(entry: Entry, args: dict[str, Any]) -> Operation[str]
     assert source is not None
     check.exact_size(source, L.VIDEO_SIZES)
     return operation(entry, args, uploads={"image": source}, limit_request=True)
+
+
+def video_params(**motion: Any) -> Mapping[str, Param]:
+    """Image-to-video's arguments (the same in v2alpha and v2beta)."""
+    return MappingProxyType(
+        {
+            "image": image_param(
+                "the first frame",
+                L.VIDEO_INPUT_FORMATS,
+                "exactly " + " or ".join(f"{w}x{h}" for w, h in L.VIDEO_SIZES),
+            ),
+            "cfg_scale": Param(check.Number(L.VIDEO_CFG_SCALE), "how closely the video keeps to the image"),
+            "motion_bucket_id": Param(check.Number(L.VIDEO_MOTION_BUCKET_ID), "more motion when higher", "N", **motion),
+            "seed": SEED,
+        }
+    )
 
 
 def job_entry(name: str, operation_id: str, module: str, *, result: str | None = None, **kwargs: Any) -> Entry:
@@ -259,18 +275,7 @@ ENTRIES: Final = (
         summary="Make a short video from an image (v2alpha job: waits, writes MP4).",
         prepare=prepare_image_to_video,
         model="ImageToVideoRequest",
-        params=MappingProxyType(
-            {
-                "image": image_param(
-                    "the first frame",
-                    L.VIDEO_INPUT_FORMATS,
-                    "exactly " + " or ".join(f"{w}x{h}" for w, h in L.VIDEO_SIZES),
-                ),
-                "cfg_scale": Param(check.Number(L.VIDEO_CFG_SCALE), "how closely the video keeps to the image"),
-                "motion_bucket_id": Param(check.Number(L.VIDEO_MOTION_BUCKET_ID), "more motion when higher", "N"),
-                "seed": SEED,
-            }
-        ),  # fmt: skip
+        params=video_params(),
         price=L.PRICE_IMAGE_TO_VIDEO,
         files=("image",),
         example=MappingProxyType({"image": DemoInput.IMAGE, "seed": 11}),

@@ -25,6 +25,7 @@ from .v2alpha import (
     prepare_image_to_video,
     prompt_param,
     result_entry,
+    video_params,
 )
 
 _FORMATS: Final = L.V2_IMAGE_INPUT_FORMATS
@@ -303,21 +304,8 @@ ENTRIES: Final = (
         summary="Make a short video from an image (a job; 20 credits; writes MP4).",
         prepare=prepare_image_to_video,
         model="ImageToVideoV2BetaRequest",
-        params=MappingProxyType(
-            {
-                "image": image_param(
-                    "the first frame",
-                    L.VIDEO_INPUT_FORMATS,
-                    "exactly " + " or ".join(f"{w}x{h}" for w, h in L.VIDEO_SIZES),
-                ),
-                "cfg_scale": Param(check.Number(L.VIDEO_CFG_SCALE), "how closely the video keeps to the image"),
-                # Its default is written in the spec's prose only: a schema default would go out as 127.0.
-                "motion_bucket_id": Param(
-                    check.Number(L.VIDEO_MOTION_BUCKET_ID), "more motion when higher", "N", unset="127"
-                ),
-                "seed": SEED,
-            }
-        ),  # fmt: skip
+        # motion_bucket_id's default is in the spec's prose only: a schema default would go out as 127.0.
+        params=video_params(unset="127"),
         price=L.PRICE_IMAGE_TO_VIDEO,
         files=("image",),
         example=MappingProxyType({"image": DemoInput.IMAGE, "seed": 17}),

@@ -1,9 +1,9 @@
-"""stability: a Python SDK for the Stability AI REST API (v1alpha and v2alpha).
+"""stability: a Python SDK for the Stability AI REST API (v2beta and v1 as served today; v1alpha and v2alpha).
 
     from stability import Stability
 
     with Stability() as client:                      # the key comes from STABILITY_API_KEY
-        client.text_to_image("a lighthouse at dawn").save("lighthouse.png")
+        client.generate_core("a lighthouse at dawn").save("lighthouse.png")
 
 The public surface is what ``__all__`` lists; everything else lives in private modules:
 

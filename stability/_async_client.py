@@ -46,7 +46,7 @@ class AsyncStability:
     Args:
         api_key: your key; default ``STABILITY_API_KEY`` (or the legacy ``STABILITY_KEY``) from the environment.
         base_url: default ``STABILITY_BASE_URL`` or ``https://api.stability.ai``.
-        organization: bill this organization instead of the key's default one (v1alpha operations).
+        organization: bill this organization instead of the key's default one (the v1 and v1alpha operations that take one).
         timeout: seconds for a whole call, retries and their waits included; or an ``httpx.Timeout``
             with separate connect/read/write/pool parts, whose sum then bounds the whole call (default:
             connect 10 s, read and write 180 s, pool 60 s: 430 s in all).

@@ -359,7 +359,7 @@ def build_parser(registry: Mapping[str, Entry] = REGISTRY) -> argparse.ArgumentP
     """The ``stability`` parser: a subcommand per command the registry's entries name, then demo and fake-server."""
     parser = argparse.ArgumentParser(
         prog="stability",
-        description="Generate images and videos with the Stability AI REST API (v1alpha and v2alpha).\n\n"
+        description="Generate images and videos with the Stability AI REST API (v2beta and v1; also v1alpha and v2alpha).\n\n"
         "Run `stability demo` to try every operation on a local fake server, with no key and no network.",
         epilog=f"{EXIT_CODES}\n\n{ENVIRONMENT}\n\n`stability COMMAND --help` lists each command's options.",
         formatter_class=_Formatter,

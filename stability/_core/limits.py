@@ -135,7 +135,7 @@ CREATIVE_CREATIVITY: Final = Bounds(0, 0.35)
 # the fake uses the sizes below (each side a multiple of 64, the ratio as near as that allows) and the SDK
 # checks a result against the megapixels with room (MEGAPIXEL_SLACK), not against these sizes.
 MEGAPIXELS: Final = {"ultra": 1.0, "core": 1.5, "sd3": 1.0}
-MEGAPIXEL_SLACK: Final = 1.25
+MEGAPIXEL_SLACK: Final = 2.0
 UPSCALED_PIXELS: Final = 4 * 1_048_576
 """Conservative and creative upscales make about 4 megapixels ("4K" in the same descriptions); at most 16 MP (4x
 each side of the largest input) is accepted from them."""

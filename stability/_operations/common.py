@@ -46,7 +46,12 @@ def operation(
     ``text_prompts``, the chosen ``accept``); ``limit_request`` refuses a body over the API's 10 MiB before
     anything is sent.
     """
-    values = {name: value for name, value in args.items() if value is not None}
+    # A whole float goes out as an integer ("127", not "127.0": multipart fields are sent as str(value)).
+    values = {
+        name: int(value) if type(value) is float and value.is_integer() else value
+        for name, value in args.items()
+        if value is not None
+    }
     for name, field in entry.renamed.items():
         if name in values:
             values[field] = values.pop(name)

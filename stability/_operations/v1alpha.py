@@ -312,7 +312,6 @@ ENTRIES: Final = (
             f"stability_api.api.v1alpha.{module}",
             parse,
             f"{summary} (v1alpha, retired by Stability in 2023).",
-            former_name=module,
         )
         for name, operation_id, module, parse, summary in (
             ("engines", "listEngines", "list_engines", parse_engines, "List the engines your key may use"),

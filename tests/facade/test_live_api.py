@@ -354,3 +354,11 @@ def test_engines_read_either_shape(make_client: Any, fake: FakeStability) -> Non
     wrapped = json.dumps({"engines": [engine]}).encode()  # v1alpha's shape (and the official v1 TS sample's)
     fake.inject("engines", Fault.status(200, body=wrapped, content_type="application/json"))
     assert [e.id for e in client.engines()] == ["stable-diffusion-v1-6"]
+
+
+def test_a_whole_float_is_sent_as_an_integer(make_client: Any, fake: FakeStability) -> None:
+    """Multipart fields go out as str(value): 127.0 would be "127.0" (API_FACTS_LIVE rule 11)."""
+    client = make_client(max_retries=0)
+    client.image_to_video_v2beta(png(768, 768), motion_bucket_id=127.0, cfg_scale=2.5)
+    sent = fake.requests[-1]
+    assert (sent.fields["motion_bucket_id"], sent.fields["cfg_scale"]) == ("127", "2.5")

@@ -71,6 +71,6 @@ def test_a_fault_injected_under_a_former_name_acts_on_the_operation(fake: FakeSt
     with pytest.warns(DeprecationWarning):
         fake.inject("get_balance", Fault.status(503))
     with _client(fake) as client, pytest.raises(stability.ServerError):
-        client.balance_v1alpha()  # get_balance was the v1alpha balance
+        client.balance()  # what code that injected under get_balance called (now v1)
     with pytest.warns(DeprecationWarning):
         assert fake.count("get_balance") == 1

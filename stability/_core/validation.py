@@ -101,15 +101,6 @@ def v1_prompts(prompt: object, negative_prompt: str | None) -> list[tuple[str, f
     return pairs
 
 
-def v1_common(*, cfg_scale: Any, steps: Any, samples: Any, seed: Any, sampler: Any, clip_guidance_preset: Any) -> None:
-    number("cfg_scale", cfg_scale, L.V1_CFG_SCALE)
-    number("steps", steps, L.V1_STEPS, integer=True)
-    number("samples", samples, L.V1_SAMPLES, integer=True)
-    number("seed", seed, L.V1_SEED, integer=True)
-    choice("sampler", sampler, L.V1_SAMPLERS)
-    choice("clip_guidance_preset", clip_guidance_preset, L.V1_CLIP_GUIDANCE_PRESETS)
-
-
 def v1_size(width: Any, height: Any) -> None:
     for field, value in (("width", width), ("height", height)):
         number(field, value, L.V1_SIDE, integer=True)
@@ -185,11 +176,6 @@ def only_with(name: str, value: Any, rule: str) -> None:
     """``name`` is only used in some conditions (``rule`` says which); given otherwise, it is a mistake."""
     if value is not None:
         raise ValidationError(name, shown(value), rule)
-
-
-def v2_prompts(prompt: Any, negative_prompt: Any) -> None:
-    text("prompt", prompt, L.V2_PROMPT_MAX_CHARS, required=True)
-    text("negative_prompt", negative_prompt, L.V2_PROMPT_MAX_CHARS, required=False)
 
 
 # ------------------------------------------------------------------------------------------------ rules

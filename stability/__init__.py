@@ -55,6 +55,7 @@ __all__ = [
     "JobStatus",
     "JobTimeoutError",
     "MalformedResponseError",
+    "ModelResult",
     "NotFoundError",
     "Organization",
     "PermissionDeniedError",

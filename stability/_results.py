@@ -12,7 +12,13 @@ if TYPE_CHECKING:
 
 CONTENT_FILTERED = "CONTENT_FILTERED"
 
-_FORMATS = {"image/png": "png", "image/jpeg": "jpeg", "image/webp": "webp", "video/mp4": "mp4"}
+_FORMATS = {
+    "image/png": "png",
+    "image/jpeg": "jpeg",
+    "image/webp": "webp",
+    "video/mp4": "mp4",
+    "model/gltf-binary": "glb",
+}
 
 # What a file name's extension says its content is. A known extension must match what is written; an unknown
 # one (or none) is the caller's business.
@@ -29,10 +35,13 @@ _SUFFIX_FORMATS = {
     ".tiff": "tiff",
     ".mp4": "mp4",
     ".m4v": "mp4",
+    ".glb": "glb",
+    ".gltf": "gltf",
 }
-_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "webp": ".webp", "mp4": ".mp4"}
+_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "webp": ".webp", "mp4": ".mp4", "glb": ".glb"}
 # The formats save(convert=True) writes with Pillow (by their Pillow names).
 _CONVERTIBLE = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "gif": "GIF", "bmp": "BMP", "tiff": "TIFF"}
+_NOT_PICTURES = {"mp4": "video", "glb": "3D model (binary glTF)"}
 
 
 def format_of(content_type: str) -> str:
@@ -64,15 +73,15 @@ def check_suffix(
     named = suffix_format(path)
     if named is None or named == fmt:
         return None
-    if convertible and named in _CONVERTIBLE and fmt != "mp4":
+    if convertible and named in _CONVERTIBLE and fmt not in _NOT_PICTURES:
         return named
     from ._core.errors import ValidationError
 
     suffix = Path(os.fsdecode(path)).suffix
     rule = f"the extension {suffix} names a {named.upper()} file, but this is a {fmt.upper()} "
-    rule += "video" if fmt == "mp4" else "image"
+    rule += _NOT_PICTURES.get(fmt, "image")
     better = Path(os.fsdecode(path)).with_suffix(_SUFFIXES.get(fmt, f".{fmt}")).name
-    if fmt == "mp4" or named not in _CONVERTIBLE:
+    if fmt in _NOT_PICTURES or named not in _CONVERTIBLE:
         rule += f": save it as {better}"
     else:
         rule += f": save it as {better}, or {convert} to write a {named.upper()} (needs Pillow)"
@@ -207,6 +216,45 @@ class ImageResult(_Media):
 @dataclass(frozen=True, slots=True, repr=False)
 class VideoResult(_Media):
     """A generated MP4 video."""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ModelResult:
+    """A 3D model (Stable Fast 3D): one binary glTF file (GLB) holding the mesh, its textures and materials.
+
+    ``save()`` it as ``.glb`` and open it in Blender, a glTF viewer or a web page (``<model-viewer>``, three.js).
+    The API sends no seed or finish reason with a model.
+    """
+
+    data: bytes
+    """The GLB file's bytes (``glTF``, version 2, then a JSON chunk and a binary one)."""
+    content_type: str = "model/gltf-binary"
+    request_id: str | None = None
+    """The API's ``x-request-id``, when it sends one (it documents none for 3D)."""
+
+    @property
+    def format(self) -> str:
+        """``glb``."""
+        return "glb"
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return len(self.data)
+
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Write the file atomically: it is complete or absent. An existing file is kept unless ``overwrite``.
+
+        Raises:
+            ValidationError: the extension names another format (a ``.png`` or ``.gltf`` path: a GLB is neither).
+        """
+        from ._files.outputs import atomic_write
+
+        check_suffix(path, self.format)
+        return atomic_write(path, (self.data,), overwrite=overwrite)
+
+    def __repr__(self) -> str:
+        return f"ModelResult(format='glb', {len(self.data)} bytes)"
 
 
 @dataclass(frozen=True, slots=True)

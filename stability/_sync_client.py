@@ -27,8 +27,19 @@ from ._files.outputs import check_destination
 from ._operations import jobs
 from ._operations.registry import REGISTRY, prepare
 from ._operations.v1alpha import DEFAULT_ENGINE, DEFAULT_MASKING_ENGINE
-from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, VideoResult, check_suffix
-from ._types import AspectRatio, ImageFormat, Sd3Format, Sd3Mode, Sd3Model, StylePreset
+from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, ModelResult, VideoResult, check_suffix
+from ._types import (
+    AspectRatio,
+    ImageFormat,
+    LightSourceDirection,
+    Remesh,
+    RemoveBackgroundFormat,
+    Sd3Format,
+    Sd3Mode,
+    Sd3Model,
+    StylePreset,
+    TextureResolution,
+)
 
 if TYPE_CHECKING:
     from stability_api import AuthenticatedClient
@@ -305,6 +316,208 @@ class Stability:
         0..10, ``motion_bucket_id`` 1..255 (more motion).
         """
         return self._run("image_to_video_v2beta", locals())
+
+    # ------------------------------------------------------------------------------------ v2beta edit
+
+    def edit_erase(
+        self,
+        image: object,
+        *,
+        mask: object | None = None,
+        grow_mask: float | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Erase what the mask's white covers (or the image's transparent pixels), filling it in (v2beta; 3 credits).
+
+        The image needs 4,096 to 9,437,184 pixels and sides of at least 64; ``grow_mask`` 0..20 (default 5).
+        """
+        return self._run("edit_erase", locals())
+
+    def edit_inpaint(
+        self,
+        prompt: str,
+        *,
+        image: object,
+        mask: object | None = None,
+        negative_prompt: str | None = None,
+        grow_mask: float | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Repaint what the mask's white covers (or the image's transparent pixels) as ``prompt`` says (v2beta;
+        3 credits). Today's successor of ``inpaint(mode="mask")``.
+
+        The image needs 4,096 to 9,437,184 pixels and sides of at least 64; ``grow_mask`` 0..100 (default 5).
+        """
+        return self._run("edit_inpaint", locals())
+
+    def edit_outpaint(
+        self,
+        image: object,
+        *,
+        left: int | None = None,
+        right: int | None = None,
+        up: int | None = None,
+        down: int | None = None,
+        prompt: str | None = None,
+        creativity: float | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Extend the image by the given margins in pixels (each 0..2000, at least one above 0), painting what lies
+        beyond its edges (v2beta; 4 credits).
+
+        The image needs 4,096 to 9,437,184 pixels, sides of at least 64 and an aspect ratio from 1:2.5 to 2.5:1;
+        ``creativity`` 0.2..0.5.
+        """
+        return self._run("edit_outpaint", locals())
+
+    def edit_search_and_replace(
+        self,
+        prompt: str,
+        *,
+        image: object,
+        search_prompt: str,
+        negative_prompt: str | None = None,
+        grow_mask: float | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Replace what ``search_prompt`` names (``"glasses"``) with what ``prompt`` describes; no mask needed
+        (v2beta; 4 credits). Today's successor of ``inpaint(mode="search")``.
+
+        The image needs 4,096 to 9,437,184 pixels, sides of at least 64 and an aspect ratio from 1:2.5 to 2.5:1;
+        ``grow_mask`` 0..20 (default 3).
+        """
+        return self._run("edit_search_and_replace", locals())
+
+    def edit_search_and_recolor(
+        self,
+        prompt: str,
+        *,
+        image: object,
+        select_prompt: str,
+        negative_prompt: str | None = None,
+        grow_mask: float | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Recolor what ``select_prompt`` names (``"jacket"``) as ``prompt`` says; no mask needed (v2beta; 5 credits).
+
+        The image needs 4,096 to 9,437,184 pixels, sides of at least 64 and an aspect ratio from 1:2.5 to 2.5:1;
+        ``grow_mask`` 0..20 (default 3). The result has the input's resolution.
+        """
+        return self._run("edit_search_and_recolor", locals())
+
+    def edit_remove_background(
+        self,
+        image: object,
+        *,
+        output_format: RemoveBackgroundFormat | None = None,
+    ) -> ImageResult:
+        """Cut out the subject: the background becomes transparent (v2beta; 2 credits; PNG or WEBP).
+
+        The image needs 4,096 to 4,194,304 pixels and sides of at least 64.
+        """
+        return self._run("edit_remove_background", locals())
+
+    def edit_replace_background_and_relight(
+        self,
+        subject_image: object,
+        *,
+        background_prompt: str | None = None,
+        background_reference: object | None = None,
+        foreground_prompt: str | None = None,
+        negative_prompt: str | None = None,
+        preserve_original_subject: float | None = None,
+        original_background_depth: float | None = None,
+        keep_original_background: bool | None = None,
+        light_source_direction: LightSourceDirection | None = None,
+        light_reference: object | None = None,
+        light_source_strength: float | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> Job[ImageResult]:
+        """Start putting the subject on a new background, relit (v2beta; 8 credits); returns its job.
+
+        Give ``background_prompt`` or ``background_reference`` (or both); ``light_source_strength`` needs
+        ``light_reference`` or ``light_source_direction``. Every image needs 4,096 to 9,437,184 pixels and sides
+        of at least 64 (the subject also an aspect ratio from 1:2.5 to 2.5:1); the weights are 0..1.
+        """
+        return self._run("edit_replace_background_and_relight", locals())
+
+    # --------------------------------------------------------------------------------- v2beta control
+
+    def control_sketch(
+        self,
+        prompt: str,
+        *,
+        image: object,
+        control_strength: float | None = None,
+        negative_prompt: str | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Turn a sketch into a finished image that follows its lines (v2beta; 3 credits).
+
+        The sketch needs at most 9,437,184 pixels, sides of at least 64 and an aspect ratio from 1:2.5 to 2.5:1;
+        ``control_strength`` 0..1 (default 0.7). The result has the sketch's resolution.
+        """
+        return self._run("control_sketch", locals())
+
+    def control_structure(
+        self,
+        prompt: str,
+        *,
+        image: object,
+        control_strength: float | None = None,
+        negative_prompt: str | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Generate an image that keeps the structure (shapes, layout) of ``image`` (v2beta; 3 credits).
+
+        The image needs 4,096 to 9,437,184 pixels, sides of at least 64 and an aspect ratio from 1:2.5 to 2.5:1;
+        ``control_strength`` 0..1 (default 0.7). The result has the input's resolution.
+        """
+        return self._run("control_structure", locals())
+
+    def control_style(
+        self,
+        prompt: str,
+        *,
+        image: object,
+        aspect_ratio: AspectRatio | None = None,
+        fidelity: float | None = None,
+        negative_prompt: str | None = None,
+        seed: int | None = None,
+        output_format: ImageFormat | None = None,
+    ) -> ImageResult:
+        """Generate an image in the style of ``image`` (v2beta; 4 credits; about 1 megapixel).
+
+        The image needs 4,096 to 9,437,184 pixels, sides of at least 64 and an aspect ratio from 1:2.5 to 2.5:1;
+        ``fidelity`` 0..1 (default 0.5).
+        """
+        return self._run("control_style", locals())
+
+    # -------------------------------------------------------------------------------------- v2beta 3D
+
+    def stable_fast_3d(
+        self,
+        image: object,
+        *,
+        texture_resolution: TextureResolution | Literal[512, 1024, 2048] | None = None,
+        foreground_ratio: float | None = None,
+        remesh: Remesh | None = None,
+        vertex_count: int | None = None,
+    ) -> ModelResult:
+        """Make a textured 3D model (a binary glTF file) from an image of an object (v2beta; 2 credits).
+
+        The image needs 4,096 to 4,194,304 pixels and sides of at least 64. ``texture_resolution`` 512, 1024
+        (default) or 2048; ``foreground_ratio`` 0.1..1 (default 0.85); ``vertex_count`` -1 (no limit) to 20,000.
+        """
+        return self._run("stable_fast_3d", locals())
 
     # ------------------------------------------------------------------------------------ v1alpha
 
@@ -743,8 +956,10 @@ class Jobs:
     def get(self, kind: Literal["upscale_creative"], job_id: str) -> Job[ImageResult]: ...
     @overload
     def get(self, kind: Literal["image_to_video_v2beta"], job_id: str) -> Job[VideoResult]: ...
+    @overload
+    def get(self, kind: Literal["edit_replace_background_and_relight"], job_id: str) -> Job[ImageResult]: ...
     def get(self, kind: JobKind, job_id: str) -> Job[Any]:
         """The job ``job_id`` of ``kind`` (the method that started it: "upscale_creative", "image_to_video_v2beta",
-        "upscale", "image_to_video"); poll it with the same API key."""
+        "edit_replace_background_and_relight", "upscale", "image_to_video"); poll it with the same API key."""
         jobs.check_job(kind, job_id)
         return Job(self._client, kind, job_id)

@@ -32,3 +32,8 @@ StylePreset = Literal[
     "pixel-art",
     "tile-texture",
 ]
+RemoveBackgroundFormat = Literal["png", "webp"]
+LightSourceDirection = Literal["left", "right", "above", "below"]
+Remesh = Literal["none", "triangle", "quad"]
+TextureResolution = Literal["512", "1024", "2048"]
+"""Stable Fast 3D's texture size: a string in the API (the clients take the same numbers as ints too)."""

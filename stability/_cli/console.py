@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .._sync_client import Job
     from .progress import JobProgress
 
-EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp", "mp4": ".mp4"}
+EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp", "mp4": ".mp4", "glb": ".glb"}
 """The extension a file of each format gets when the command names it."""
 
 

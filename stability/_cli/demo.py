@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._operations.entry import DemoInput, Entry
-from .._results import ImageResult
+from .._results import ImageResult, ModelResult
 from .console import EXTENSIONS, CommandError, Console, check_writable, format_size
 from .parser import ExitCode
 
@@ -153,14 +153,17 @@ def _input(inputs: Mapping[DemoInput, bytes], value: Any) -> Any:
     return inputs[value]
 
 
-def _save(folder: Path, name: str, outputs: list[ImageResult | VideoResult]) -> tuple[str, str, str, str]:
+def _save(folder: Path, name: str, outputs: list[ImageResult | VideoResult | ModelResult]) -> tuple[str, str, str, str]:
     """Write the outputs as ``<command>.<ext>`` (several: ``<command>-1.<ext>``, ...); the first one's cells."""
     cells: list[tuple[str, str, str, str]] = []
     for index, media in enumerate(outputs, 1):
         stem = name if len(outputs) == 1 else f"{name}-{index}"
         path = media.save(folder / (stem + EXTENSIONS[media.format]), overwrite=True)
         dims = f" {media.width}x{media.height}" if isinstance(media, ImageResult) else ""
-        cells.append((path.name, f"{format_size(len(media.data))}{dims}", str(media.seed), media.finish_reason))
+        if isinstance(media, ModelResult):  # no seed or finish reason comes with a 3D model
+            cells.append((path.name, format_size(len(media.data)), "-", "-"))
+        else:
+            cells.append((path.name, f"{format_size(len(media.data))}{dims}", str(media.seed), media.finish_reason))
     return cells[0]
 
 

@@ -39,6 +39,7 @@ from .._core.errors import (
 )
 from .._core.validation import Image
 from .._operations.registry import REGISTRY, Entry
+from .._results import ModelResult
 from .console import EXTENSIONS, CommandError, Console, check_writable, command_name, format_size
 from .parser import COUNT, OUTPUT_FORMAT, Command, ExitCode, build_parser, commands, flag, output_formats
 
@@ -51,7 +52,7 @@ NO_KEY = (
     "keys are at https://platform.stability.ai/account/keys"
 )
 
-_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp", ".mp4": "mp4"}
+_SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp", ".mp4": "mp4", ".glb": "glb"}
 
 
 # Subclasses before their parents: the first match wins.
@@ -147,15 +148,11 @@ def _check_outputs(paths: Sequence[Path], *, force: bool) -> None:
 # ----------------------------------------------------------------------------------------- printing
 
 
-def describe_output(path: Path, media: ImageResult | VideoResult) -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "path": str(path),
-        "format": media.format,
-        "bytes": len(media.data),
-        "seed": media.seed,
-        "finish_reason": media.finish_reason,
-        "request_id": media.request_id,
-    }
+def describe_output(path: Path, media: ImageResult | VideoResult | ModelResult) -> dict[str, Any]:
+    info: dict[str, Any] = {"path": str(path), "format": media.format, "bytes": len(media.data)}
+    if not isinstance(media, ModelResult):  # a 3D model comes with no seed or finish reason
+        info["seed"], info["finish_reason"] = media.seed, media.finish_reason
+    info["request_id"] = media.request_id
     width = getattr(media, "width", None)
     if width:
         info["width"], info["height"] = width, media.height  # type: ignore[union-attr]
@@ -164,10 +161,8 @@ def describe_output(path: Path, media: ImageResult | VideoResult) -> dict[str, A
 
 def _human_output(info: dict[str, Any]) -> str:
     size = f" {info['width']}x{info['height']}" if "width" in info else ""
-    return (
-        f"wrote {info['path']}  ({info['format']}{size}, {format_size(info['bytes'])})  seed {info['seed']}  "
-        f"finish {info['finish_reason']}"
-    )
+    line = f"wrote {info['path']}  ({info['format']}{size}, {format_size(info['bytes'])})"
+    return line + (f"  seed {info['seed']}  finish {info['finish_reason']}" if "seed" in info else "")
 
 
 # ---------------------------------------------------------------------------------------- commands
@@ -222,14 +217,15 @@ def _images(console: Console, args: argparse.Namespace, command: Command) -> int
     planned, call = _prepared(command.entry, args)
     with _client(args) as client:
         produced = call(client)
-    images: list[ImageResult] = produced if isinstance(produced, list) else [produced]
+    images: list[ImageResult | ModelResult] = produced if isinstance(produced, list) else [produced]
     written = []
     for index, image in enumerate(images):
         if planned:
             path = planned[index]
         else:
             suffix = f"-{index + 1}" if len(images) > 1 else ""
-            path = default_path(f"{command.name}-{image.seed}{suffix}", image.format, force=args.force)
+            seed = "" if isinstance(image, ModelResult) else f"-{image.seed}"
+            path = default_path(f"{command.name}{seed}{suffix}", image.format, force=args.force)
         written.append((image.save(path, overwrite=args.force), image))
     return _report_outputs(console, args, command.name, written)
 
@@ -260,7 +256,7 @@ def _report_outputs(
     console: Console,
     args: argparse.Namespace,
     operation: str,
-    written: Sequence[tuple[Path, ImageResult | VideoResult]],
+    written: Sequence[tuple[Path, ImageResult | VideoResult | ModelResult]],
     job: Job[Any] | None = None,
 ) -> int:
     """Print what was written (paths as given, relative stays relative) and pick the exit code."""
@@ -269,8 +265,8 @@ def _report_outputs(
     if job is not None:
         data["job"] = {"kind": job.kind, "id": job.id}
     console.result("\n".join(_human_output(o) for o in outputs), data)
-    filtered = [str(_shown(path)) for path, media in written if media.filtered]
-    if filtered and args.fail_on_filtered:
+    filtered = [str(_shown(path)) for path, media in written if getattr(media, "filtered", False)]
+    if filtered and getattr(args, "fail_on_filtered", False):
         console.err.write(f"stability: error: the content filter changed {', '.join(filtered)}\n")
         return ExitCode.CONTENT
     return ExitCode.OK
@@ -377,6 +373,7 @@ Runner = Callable[[Console, argparse.Namespace, Command], int]
 _RUNNERS: dict[str, Runner] = {
     "images": _images,
     "image": _images,
+    "model": _images,
     "job": _job,
     "result": _result,
     "engines": _engines,

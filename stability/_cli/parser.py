@@ -20,7 +20,7 @@ from typing import Any, cast
 from .._core import limits as L
 from .._core.polling import DEFAULT_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from .._core.retry import DEFAULT_MAX_RETRIES
-from .._core.validation import Choice, Image, Number, Prompts, Text
+from .._core.validation import Choice, Flag, Image, Number, Prompts, Text
 from .._operations.registry import REGISTRY, Entry, Param
 from .._version import __version__
 
@@ -75,10 +75,10 @@ COUNT = "samples"
 """The argument that says how many images a call makes: the command always passes it (the API's default when
 the flag is left out), so it gets a list and can name every output before the generation is paid for."""
 
-_DEFAULT_FORMAT = {"image": "png", "video": "mp4"}
+_DEFAULT_FORMAT = {"image": "png", "video": "mp4", "model": "glb"}
 """The format written when nothing picks one, by what the operation makes."""
 
-_ORDER = {"images": 0, "image": 0, "job": 0, "result": 1, "engines": 2, "account": 2, "balance": 2}
+_ORDER = {"images": 0, "image": 0, "model": 0, "job": 0, "result": 1, "engines": 2, "account": 2, "balance": 2}
 """Where a command is listed, by what it returns: what makes something, the job result, the account."""
 
 
@@ -115,7 +115,10 @@ def flag(name: str) -> str:
 
 
 def _media(entry: Entry, registry: Mapping[str, Entry] = REGISTRY) -> str:
-    """What an operation's output is: ``image`` or ``video`` (a job's, what its result operation answers)."""
+    """What an operation's output is: ``image``, ``video`` or ``model`` (a job's, what its result operation
+    answers)."""
+    if entry.returns == "model":
+        return "model"
     if entry.starts_job is not None:
         entry = registry[entry.starts_job]
     return entry.media or "image"
@@ -243,15 +246,19 @@ def _common(prog_options: argparse.ArgumentParser, organization: str | None = No
     )
 
 
-def _output(group: argparse._ArgumentGroup, what: str) -> None:
+def _output(group: argparse._ArgumentGroup, what: str, *, model: bool = False) -> None:
+    """-o, --force, and (for what the content filter may change: not a 3D model) --fail-on-filtered."""
+    named = "the operation" if model else "the operation and the seed"
+    samples = "" if model else "; several samples become PATH-1, PATH-2, ..."
     group.add_argument(
         "-o",
         "--output",
         metavar="PATH",
-        help=f"write {what} here (default: a new file named after the operation and the seed, in the current "
-        "directory); several samples become PATH-1, PATH-2, ...",
+        help=f"write {what} here (default: a new file named after {named}, in the current directory){samples}",
     )
     group.add_argument("--force", action="store_true", help="replace an existing output file (default: refuse)")
+    if model:
+        return
     group.add_argument(
         "--fail-on-filtered",
         action="store_true",
@@ -319,6 +326,8 @@ def _add_param(
         options["required"] = rule.required
     elif isinstance(rule, Number):
         options["type"] = int if rule.integer else float
+    elif isinstance(rule, Flag):
+        options = {"help": help, "action": argparse.BooleanOptionalAction}
     if default is not None:
         options["default"] = default
     # Input files head the options (where --image always was): most commands cannot run without one.
@@ -334,11 +343,12 @@ def _operation(sub: argparse.ArgumentParser, command: Command, registry: Mapping
         default = defaults.get(name)
         shown = _api_default(entry, name)
         _add_param(sub, generation, name, param, default=default, shown=default if shown is None else shown)
-    if entry.returns in ("images", "image", "job"):
+    if entry.returns in ("images", "image", "model", "job"):
         allowed, _ = output_formats(entry, registry)
         _output(
             sub.add_argument_group("files"),
             f"the {allowed[0].upper()}" if len(allowed) == 1 else f"the {_media(entry, registry)}",
+            model=entry.returns == "model",
         )
     if entry.returns == "job":
         _waiting(sub, _poll_interval([entry.name]))

@@ -9,7 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, get_args
 
-from .._types import AspectRatio, ImageFormat, Sd3Format, Sd3Mode, Sd3Model, StylePreset
+from .._types import (
+    AspectRatio,
+    ImageFormat,
+    LightSourceDirection,
+    Remesh,
+    RemoveBackgroundFormat,
+    Sd3Format,
+    Sd3Mode,
+    Sd3Model,
+    StylePreset,
+    TextureResolution,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +145,7 @@ CREATIVE_CREATIVITY: Final = Bounds(0, 0.35)
 # Output sizes. Ultra and SD3 make 1 megapixel, Core 1.5; the document gives no pixel size per aspect ratio, so
 # the fake uses the sizes below (each side a multiple of 64, the ratio as near as that allows) and the SDK
 # checks a result against the megapixels with room (MEGAPIXEL_SLACK), not against these sizes.
-MEGAPIXELS: Final = {"ultra": 1.0, "core": 1.5, "sd3": 1.0}
+MEGAPIXELS: Final = {"ultra": 1.0, "core": 1.5, "sd3": 1.0, "style": 1.0}
 MEGAPIXEL_SLACK: Final = 2.0
 UPSCALED_PIXELS: Final = 4 * 1_048_576
 """Conservative and creative upscales make about 4 megapixels ("4K" in the same descriptions); at most 16 MP (4x
@@ -152,3 +163,42 @@ PRICE_SD3: Final = {
 PRICE_UPSCALE_FAST: Final = 1.0
 PRICE_UPSCALE_CONSERVATIVE: Final = 25.0
 PRICE_UPSCALE_CREATIVE: Final = 25.0
+
+# Edit, control and 3D. Every input image must have sides of at least 64 pixels; these are their pixel counts.
+EDIT_PIXELS: Final = Bounds(4_096, 9_437_184)
+"""erase, inpaint, outpaint, search-and-replace/recolor, the relight images, structure and style (sketch
+documents only the maximum: with sides of at least 64 its minimum is the same)."""
+REMOVE_BACKGROUND_PIXELS: Final = Bounds(4_096, 4_194_304)
+FAST_3D_PIXELS: Final = Bounds(4_096, 4_194_304)
+REMOVE_BACKGROUND_OUTPUT_FORMATS: Final[tuple[str, ...]] = get_args(RemoveBackgroundFormat)
+GROW_MASK: Final = Bounds(0, 20)
+"""erase and search-and-replace/recolor; edit/inpaint allows up to 100 (EDIT_INPAINT_GROW_MASK)."""
+EDIT_INPAINT_GROW_MASK: Final = Bounds(0, 100)
+OUTPAINT_MARGIN: Final = Bounds(0, 2_000)
+OUTPAINT_CREATIVITY: Final = Bounds(0.2, 0.5)
+"""The document gives outpaint's creativity as both the shared 0.2..0.5 (default 0.35) and 0..1 (default 0.5):
+the SDK accepts what both allow."""
+CONTROL_STRENGTH: Final = Bounds(0, 1)
+FIDELITY: Final = Bounds(0, 1)
+RELIGHT_WEIGHT: Final = Bounds(0, 1)
+"""preserve_original_subject, original_background_depth and light_source_strength."""
+LIGHT_SOURCE_DIRECTIONS: Final[tuple[str, ...]] = get_args(LightSourceDirection)
+TEXTURE_RESOLUTIONS: Final[tuple[str, ...]] = get_args(TextureResolution)
+REMESH: Final[tuple[str, ...]] = get_args(Remesh)
+FOREGROUND_RATIO: Final = Bounds(0.1, 1)
+VERTEX_COUNT: Final = Bounds(-1, 20_000)
+"""-1: no limit."""
+EDIT_MEGAPIXELS: Final = 4.0
+"""What erase, inpaint and search-and-replace make ("4 megapixels"); search-and-recolor, sketch and structure make
+the input's resolution, style 1 megapixel, outpaint the input with its margins."""
+PRICE_ERASE: Final = 3.0
+PRICE_EDIT_INPAINT: Final = 3.0
+PRICE_OUTPAINT: Final = 4.0
+PRICE_SEARCH_AND_REPLACE: Final = 4.0
+PRICE_SEARCH_AND_RECOLOR: Final = 5.0
+PRICE_REMOVE_BACKGROUND: Final = 2.0
+PRICE_RELIGHT: Final = 8.0
+PRICE_SKETCH: Final = 3.0
+PRICE_STRUCTURE: Final = 3.0
+PRICE_STYLE: Final = 4.0
+PRICE_FAST_3D: Final = 2.0

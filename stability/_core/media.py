@@ -24,7 +24,7 @@ from __future__ import annotations
 import struct
 from typing import Final, Literal
 
-__all__ = ["MediaCheck", "check_media"]
+__all__ = ["MediaCheck", "check_glb", "check_media"]
 
 MediaKind = Literal["image", "video"]
 
@@ -221,6 +221,41 @@ def check_media(data: bytes | bytearray | memoryview, kind: MediaKind, content_t
     check = MediaCheck(kind, content_type)
     check.feed(data)
     check.finish()
+
+
+_GLB_HEADER: Final = struct.Struct("<4sII")
+_GLB_CHUNK: Final = struct.Struct("<I4s")
+
+
+def check_glb(data: bytes, content_type: str | None) -> None:
+    """Raise ``ValueError`` unless ``data`` is a whole binary glTF 2.0 file (GLB).
+
+    The 12-byte header (``glTF``, version 2, the total length), then chunks of 4-byte-aligned length and type,
+    the first of them JSON, that add up exactly to that length.
+    """
+    served = f" (served as {content_type})" if content_type else ""
+    if len(data) < _GLB_HEADER.size or not data.startswith(b"glTF"):
+        raise ValueError(
+            f"expected a binary glTF (GLB) model{served}, got {len(data)} bytes that do not start with glTF"
+        )
+    _, version, length = _GLB_HEADER.unpack_from(data)
+    if version != 2:
+        raise ValueError(f"expected a glTF 2.0 model, got version {version}")
+    if length != len(data):
+        raise ValueError(
+            f"the model's header says {length} bytes, the body has {len(data)}: it was cut short or padded"
+        )
+    offset, first = _GLB_HEADER.size, True
+    while offset < length:
+        if offset + _GLB_CHUNK.size > length:
+            raise ValueError(f"a chunk header at byte {offset} runs past the model's end")
+        size, kind = _GLB_CHUNK.unpack_from(data, offset)
+        if first and kind != b"JSON":
+            raise ValueError(f"the model's first chunk is {kind!r}, not JSON")
+        offset += _GLB_CHUNK.size + size
+        first = False
+    if first or offset != length:
+        raise ValueError("the model's chunks do not add up to its length")
 
 
 _CHUNK_HEADER: Final = struct.Struct(">I4s")

@@ -40,7 +40,9 @@ from .retry import RetryPolicy, rate_limit_wait
 
 T = TypeVar("T")
 
-JobKind = Literal["upscale", "image_to_video", "upscale_creative", "image_to_video_v2beta"]
+JobKind = Literal[
+    "upscale", "image_to_video", "upscale_creative", "image_to_video_v2beta", "edit_replace_background_and_relight"
+]
 
 # The API asks for no more than one poll per 10 s (upscale; and every v2beta job).
 DEFAULT_INTERVAL: dict[JobKind, float] = {
@@ -48,6 +50,7 @@ DEFAULT_INTERVAL: dict[JobKind, float] = {
     "image_to_video": UPSCALE_MIN_POLL_SECONDS,
     "upscale_creative": UPSCALE_MIN_POLL_SECONDS,
     "image_to_video_v2beta": UPSCALE_MIN_POLL_SECONDS,
+    "edit_replace_background_and_relight": UPSCALE_MIN_POLL_SECONDS,
 }
 FIRST_CHECK = 2.0
 MAX_INTERVAL = 30.0

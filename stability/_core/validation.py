@@ -202,12 +202,28 @@ class Choice:
     """One of a closed set of strings."""
 
     values: tuple[str, ...]
+    numeric: bool = False
+    """The strings are numbers (``"1024"``): the same number as an int is accepted (and sent as its string)."""
 
     def check(self, field: str, value: Any) -> None:
+        if self.numeric and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
         choice(field, value, self.values)
 
     def describe(self) -> str:
         return "one of " + ", ".join(self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """True or False (sent as the string ``true`` or ``false``, as the API's enum has it)."""
+
+    def check(self, field: str, value: Any) -> None:
+        if value is not None and not isinstance(value, bool):
+            raise ValidationError(field, shown(value), "must be True or False")
+
+    def describe(self) -> str:
+        return "true or false"
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +295,7 @@ class PathSegment:
         return ""
 
 
-Rule = Number | Choice | Text | Image | Prompts | PathSegment
+Rule = Number | Choice | Flag | Text | Image | Prompts | PathSegment
 
 
 # ------------------------------------------------------------------------------------ combinations
@@ -334,6 +350,19 @@ def inpaint_mask(source: ImageSource, mask: ImageSource | None, search_prompt: s
     elif mask.info.pixels > L.INPAINT_PIXELS.high:
         info = mask.info
         rule = f"must have at most {int(L.INPAINT_PIXELS.high):,} pixels, the most an inpaint image may have (this mask is {info.width}x{info.height})"
+        raise ValidationError("mask", mask.file_name, rule)
+
+
+def mask_or_alpha(source: ImageSource, mask: ImageSource | None, pixels: L.Bounds) -> None:
+    """A v2beta edit repaints a mask's white pixels, or the image's transparent ones (the mask wins)."""
+    if mask is None:
+        if not source.info.has_alpha:
+            rule = "is required when the image has no alpha channel (white or transparent = the part to change)"
+            raise ValidationError("mask", None, rule)
+    elif mask.info.pixels > pixels.high:
+        # The API resizes the mask to the image; one larger than any image it takes is a mistake (or a bomb).
+        info = mask.info
+        rule = f"must have at most {int(pixels.high):,} pixels, the most the image may have (this mask is {info.width}x{info.height})"
         raise ValidationError("mask", mask.file_name, rule)
 
 

@@ -47,11 +47,7 @@ def operation(
     anything is sent.
     """
     # A whole float goes out as an integer ("127", not "127.0": multipart fields are sent as str(value)).
-    values = {
-        name: int(value) if type(value) is float and value.is_integer() else value
-        for name, value in args.items()
-        if value is not None
-    }
+    values = {name: _sent(entry, name, value) for name, value in args.items() if value is not None}
     for name, field in entry.renamed.items():
         if name in values:
             values[field] = values.pop(name)
@@ -75,6 +71,20 @@ def operation(
         sink=sink,
         max_body=entry.max_body or L.MAX_JSON_BODY,
     )
+
+
+def _sent(entry: Entry, name: str, value: Any) -> Any:
+    """An argument as its model field takes it: a whole float as an integer, a flag and a numeric choice as the
+    strings the API's enums are (``"true"``, ``"1024"``)."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is bool and name in entry.params and isinstance(entry.params[name].rule, check.Flag):
+        return "true" if value else "false"
+    if type(value) is int and name in entry.params:
+        rule = entry.params[name].rule
+        if isinstance(rule, check.Choice) and rule.numeric:
+            return str(value)
+    return value
 
 
 @functools.cache

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 Price = float | Mapping[str, float]
 """Credits per call, or per mode where the price depends on one (inpaint)."""
 
-Returns = Literal["images", "image", "job", "engines", "account", "balance", "result"]
-"""What the facade method gives back: a v1alpha image or list of them (``samples``), one image, a job handle,
+Returns = Literal["images", "image", "model", "job", "engines", "account", "balance", "result"]
+"""What the facade method gives back: a v1alpha image or list of them (``samples``), one image, a 3D model, a job handle,
 or the account data; ``result`` is a job's result (a result operation)."""
 
 NO_NAMES: Mapping[str, str] = MappingProxyType({})

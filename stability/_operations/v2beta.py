@@ -284,7 +284,7 @@ ENTRIES: Final = (
         "getResult",
         "v2beta.get_result",
         parse_image,
-        finishes=("upscale_creative",),
+        finishes=("upscale_creative", "edit_replace_background_and_relight"),
         media="image",
         accept="*/*",
     ),

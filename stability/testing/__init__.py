@@ -9,7 +9,7 @@
     fake.requests, fake.count("upscale"), fake.charges(), fake.balance(), fake.clock.advance(60)
 
 It validates requests as the service does (every number and enum from `stability._core.limits`), answers real
-PNG/JPEG/WEBP images and MP4 videos that depend only on the seed and inputs, runs asynchronous jobs on a
+PNG/JPEG/WEBP images, MP4 videos and GLB models that depend only on the seed and inputs, runs asynchronous jobs on a
 controllable clock, debits balances, rate-limits, records every request and injects faults. Every answer it
 gives on its own conforms to openapi/stability.yaml. Where the service's documents leave room, it chooses:
 
@@ -54,6 +54,45 @@ gives on its own conforms to openapi/stability.yaml. Where the service's documen
   without an `image` is accepted and unused (only the reverse is documented as an error). `results/{id}`
   also takes `accept: image/*`, outside its enum, because its own text and samples send it; every v2beta
   operation takes the key bare or as `Bearer <key>`, as Stability's samples send both.
+- v2beta edit, control and 3D sizes. The document says "4 megapixels" for three edits, "the same resolution
+  as the input" for three others, 1 MP for style, and nothing for outpaint, remove-background, relight or 3D:
+
+  | operation                           | what the fake answers                                                |
+  |-------------------------------------|----------------------------------------------------------------------|
+  | edit_erase, edit_inpaint            | about 4 MP (4 x 1,048,576 pixels) in the input's shape, each side    |
+  | edit_search_and_replace             | rounded to a whole pixel (the conservative upscale's rule)           |
+  | edit_search_and_recolor             | the input's size                                                     |
+  | control_sketch, control_structure   | the input's size                                                     |
+  | control_style                       | 1 MP at `aspect_ratio`: the Ultra column of the table above          |
+  | edit_outpaint                       | the input plus the margins, exactly; the input's pixels unchanged    |
+  | edit_remove_background              | the input's size with an alpha channel (PNG or WEBP): the subject    |
+  |                                     | opaque, the background transparent                                   |
+  | edit_replace_background_and_relight | the subject image's size, at `results/{id}` once the job is done     |
+  | stable_fast_3d                      | a GLB whose texture is `texture_resolution` pixels square            |
+
+  What the edits "find" is the picture's middle: the middle half for search-and-replace and -recolor (grown by
+  `grow_mask`), an upright ellipse for the subject of remove-background and relight. Outputs are the input
+  (resized) with a seeded render composited where the edit acts; `image_bytes` pads them as it pads the others.
+- v2beta edit, control and 3D rules. Erase and inpaint with no `mask` refuse an image without an alpha channel
+  (400 `mask: is required ...`): the document only says the alpha channel is then used, and the SDK refuses
+  the same call before sending it. Erase takes no `prompt` (the document's `required` lists one, but erase has
+  no such property). Outpaint needs a margin above 0 (400 `left: at least one of ...`); fields no operation
+  declares are ignored, so the cURL sample's `bottom` is dropped and only its `left` grows the image. Relight
+  needs `background_prompt` or `background_reference`, and `light_source_strength` needs `light_reference` or
+  `light_source_direction` (both at once are taken, and combined: the document does not say);
+  `keep_original_background` is the string `true` or `false` only (Python's `True` arrives as `True`: a 400);
+  `original_background_depth` is checked and otherwise unused. The relight job answers JSON `{id}` whatever
+  `accept` says (its samples send `image/*`), runs for `job_duration` on the fake's clock, and is finished by
+  `results/{id}` (not by the creative upscale's own result path: 404 there). Remove-background has no seed
+  field: its seed header is a random one, as the fast upscale's.
+- Stable Fast 3D answers `model/gltf-binary` whatever `accept` says, with no other header (no `x-request-id`,
+  seed or finish reason: the document declares only the content type). The GLB (glTF 2.0) holds one mesh: a
+  grid in the image's shape, its largest side `foreground_ratio` units long, domed toward the viewer, with
+  positions, normals, texture coordinates and one PBR material whose base colour texture is the input image
+  resized to `texture_resolution` (a PNG in the BIN chunk; no normal map). `vertex_count` -1 gives a 17x17
+  grid (289 vertices), any other count the largest square grid within it (at least 2x2); `remesh` `triangle`
+  alternates the cells' diagonals, `none` and `quad` cut every cell alike (glTF stores only triangles). It is
+  never moderated (it has no text) and `image_bytes` does not pad it.
 
 Operations go by the client's method names (`OPERATIONS`: `text_to_image`, `masked_image_to_image`, `engines`,
 `account`, `balance` (v1), `engines_v1alpha`, `generate_ultra`, `upscale_result`, `results`, ...) in `inject`,

@@ -149,7 +149,7 @@ Output = tuple[str, media.Body]
 
 @dataclass(slots=True)
 class Job:
-    """An asynchronous generation (image-to-video or upscale) and what its result needs."""
+    """An asynchronous generation (image-to-video, upscale or relight) and what its result needs."""
 
     id: str
     key: str
@@ -288,7 +288,8 @@ class App:
             reply = self._process(call)
             if fault is not None:
                 reply = _alter(reply, fault)
-        if call.version in ("v2alpha", "v2beta"):
+        # A 3D model's only documented header is its content type (R-GLB); every other v2 answer has an id.
+        if call.version in ("v2alpha", "v2beta") and not reply.content_type.startswith("model/"):
             reply.headers.append(("x-request-id", secrets.token_hex(16)))
         return reply
 
@@ -938,3 +939,9 @@ def _v2_result(accept: str, kind: str, media_type: str, payload: media.Body, see
         return Reply(200, [("Content-Type", f"application/json; type={media_type}")], body)
     headers = [("Content-Type", media_type), ("finish-reason", "SUCCESS"), ("seed", str(seed))]
     return Reply(200, headers, payload)
+
+
+# The v2beta edit, control and 3D handlers are functions of an App: they join its table once it exists.
+from ._edit import HANDLERS as _EDIT_HANDLERS  # noqa: E402
+
+App._operations.update(_EDIT_HANDLERS)

@@ -32,13 +32,13 @@ class FakeStability:
 
     Use it in process with `transport()` (no sockets) or as a real HTTP/1.1 server with `with fake:` (or
     `start()`/`stop()`), then point a client at `base_url` with `api_key`. It validates every request as the
-    service does, answers real PNG/JPEG/WEBP images and MP4 videos that depend only on the seed and inputs,
-    runs asynchronous jobs on a controllable `clock`, debits balances, rate-limits when asked, records every
+    service does, answers real PNG/JPEG/WEBP images, MP4 videos and GLB models that depend only on the seed and
+    inputs, runs asynchronous jobs on a controllable `clock`, debits balances, rate-limits when asked, records every
     request, and misbehaves on demand through `inject()`.
 
     Args:
         api_keys: The keys it accepts (bare or as `Bearer <key>`); one generated key by default.
-        job_duration: Seconds (on `clock`) an image-to-video or upscale job answers 202 before its result.
+        job_duration: Seconds (on `clock`) a job (image-to-video, upscale, relight) answers 202 before its result.
         retention: Seconds (on `clock`) a finished job's result is kept; then its id is 404.
         rate_limit: `(requests, window_seconds, lockout_seconds)` per key, or None for no limit. Past the
             limit every request of that key is answered the documented 429 (`rate_limit_exceeded`, "You have

@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._core import limits as L
-from .._core.validation import Choice, Image, Number, Rule, Text
+from .._core.validation import Choice, Flag, Image, Number, Rule, Text
 from .._operations.registry import REGISTRY
 from ._errors import ErrorReply
 from ._forms import Part
 from ._media import Probe, probe
+
+FLAG_VALUES = ("true", "false")
+"""How the API spells a boolean form field (relight's keep_original_background): a string enum."""
 
 # The rules of model fields no client method takes, which the API checks all the same: the output size of a
 # v1alpha image-to-image or masking is the input image's, but their options still carry width and height.
@@ -252,6 +255,8 @@ class V2Form:
             return self.text(name, required=required, max_chars=rule.max_chars)
         if isinstance(rule, Image):
             return self.image(name, rule.formats, required=required, **options)
+        if isinstance(rule, Flag):  # an enum of two strings: Python's `True` sent as a form field is refused
+            return self.choice(name, FLAG_VALUES, required=required)
         raise TypeError(f"{name}: the fake reads no v2alpha field by {type(rule).__name__}")
 
     def text(self, name: str, *, required: bool = False, max_chars: int | None = None) -> str | None:

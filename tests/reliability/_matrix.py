@@ -209,6 +209,7 @@ ARGUMENTS: dict[str, Callable[[], dict[str, Any]]] = {
 CHECKS: dict[str, Callable[[Any, Context], bool]] = {
     "images": _image,  # one image: no ``samples`` asked for
     "image": _image,
+    "model": lambda v, x: v.data[:4] == b"glTF",
     "job": _job,
     "engines": lambda v, x: len(v) > 0,
     "account": lambda v, x: bool(v.id),

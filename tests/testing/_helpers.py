@@ -6,6 +6,7 @@ import io
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -130,3 +131,66 @@ def mp4_size(data: bytes) -> tuple[int, int]:
     tkhd = box_tree(data)["moov"]["trak"]["tkhd"]
     width, height = struct.unpack(">II", tkhd[-8:])
     return width >> 16, height >> 16
+
+
+# ------------------------------------------------------------------------------------------------ GLB
+
+
+@dataclass(frozen=True)
+class Glb:
+    """A GLB as pygltflib (a real glTF reader) reads it, checked, with what its mesh and texture hold."""
+
+    gltf: Any
+    """The pygltflib.GLTF2 document."""
+    positions: list[tuple[float, ...]]
+    indices: list[int]
+    texture: Image.Image
+
+
+def read_glb(data: bytes) -> Glb:
+    """Read a GLB with pygltflib and check that it is whole: every buffer view inside the BIN chunk, every
+    accessor inside its view, every index a vertex, POSITION's min and max its data's, the base colour texture a
+    decodable image."""
+    import pygltflib
+
+    gltf = pygltflib.GLTF2.load_from_bytes(data)
+    assert gltf.asset.version == "2.0"
+    blob = gltf.binary_blob()
+    assert blob is not None and len(blob) == gltf.buffers[0].byteLength
+    for view in gltf.bufferViews:
+        assert view.byteOffset % 4 == 0 and view.byteOffset + view.byteLength <= len(blob)
+    sizes = {"SCALAR": 1, "VEC2": 2, "VEC3": 3}
+    formats = {pygltflib.FLOAT: "f", pygltflib.UNSIGNED_SHORT: "H", pygltflib.UNSIGNED_INT: "I"}
+
+    def values(index: int) -> tuple[Any, ...]:
+        accessor = gltf.accessors[index]
+        view = gltf.bufferViews[accessor.bufferView]
+        fmt = "<" + formats[accessor.componentType] * (accessor.count * sizes[accessor.type])
+        assert struct.calcsize(fmt) <= view.byteLength
+        return struct.unpack_from(fmt, blob, view.byteOffset + (accessor.byteOffset or 0))
+
+    [primitive] = gltf.meshes[gltf.nodes[gltf.scenes[gltf.scene].nodes[0]].mesh].primitives
+    assert primitive.mode == pygltflib.TRIANGLES
+    flat = values(primitive.attributes.POSITION)
+    positions = [tuple(flat[i : i + 3]) for i in range(0, len(flat), 3)]
+    accessor = gltf.accessors[primitive.attributes.POSITION]
+    assert accessor.min == [min(p[axis] for p in positions) for axis in range(3)]
+    assert accessor.max == [max(p[axis] for p in positions) for axis in range(3)]
+    for attribute in (primitive.attributes.NORMAL, primitive.attributes.TEXCOORD_0):
+        assert gltf.accessors[attribute].count == len(positions)
+        values(attribute)
+    indices = list(values(primitive.indices))
+    assert len(indices) % 3 == 0 and max(indices) < len(positions)
+    material = gltf.materials[primitive.material]
+    texture = gltf.textures[material.pbrMetallicRoughness.baseColorTexture.index]
+    image = gltf.images[texture.source]
+    view = gltf.bufferViews[image.bufferView]
+    picture = decode(blob[view.byteOffset : view.byteOffset + view.byteLength])
+    assert picture.format == image.mimeType.split("/")[1].upper()
+    return Glb(gltf, positions, indices, picture)
+
+
+def texture_size(data: bytes) -> tuple[int, int]:
+    """The size of a GLB's base colour texture (the model read and checked by `read_glb`)."""
+    size: tuple[int, int] = read_glb(data).texture.size
+    return size

@@ -6,7 +6,7 @@ process (`python -c`, or `bash -c` with the real curl) in a directory holding th
 strings replaced: the host `https://api.stability.ai` by the fake's URL, the key `sk-MYAPIKEY` by the fake's, and
 the poll samples' example id `e52772ac75b...` by a generation the start sample made. The v1 samples read
 `API_HOST` and `STABILITY_API_KEY` from the environment, as written. What each sample writes (an image, a video,
-the job's id) is then checked.
+a 3D model, the job's id) is then checked.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from stability._core import limits as L
 from stability._operations.registry import REGISTRY, Entry
 from stability.testing import FakeStability
 from stability.testing._media import scaled_size
-from tests.testing._helpers import decode, image_bytes, mp4_size
+from tests.testing._helpers import decode, image_bytes, mp4_size, texture_size
 
 DATA = Path(__file__).parent / "data" / "official_samples.json"
 OFFICIAL = (
@@ -49,7 +49,17 @@ INPUTS = {
     "low-res-flower.jpg": image_bytes(256, 192, "jpeg"),  # the fast and conservative upscales
     "kitten-in-space.png": image_bytes(256, 256),  # the creative upscale (Python)
     "kitten-in-rainforest.png": image_bytes(320, 240),  # the creative upscale (cURL)
+    "kangaroo-on-the-beach.png": image_bytes(384, 256),  # erase, with its mask
+    "mask-of-kangaroo.png": image_bytes(384, 256, color=(255, 255, 255)),
+    "dog-wearing-vr-goggles.png": image_bytes(256, 320),  # inpaint, with its mask
+    "mask.png": image_bytes(256, 320, color=(255, 255, 255)),
+    "husky-in-a-field.png": image_bytes(320, 256),  # outpaint, search-and-replace, remove-background, relight
+    "red-car.png": image_bytes(352, 224),  # search-and-recolor
+    "sketch.png": image_bytes(288, 320),  # control/sketch
+    "cat-statue.png": image_bytes(256, 256),  # control/structure and Stable Fast 3D
+    "cinematic-portrait.png": image_bytes(256, 384),  # control/style
 }
+FOUR_MEGAPIXELS = int(L.EDIT_MEGAPIXELS * 1_048_576)
 # What each synchronous sample writes: its file, the format and the size.
 WRITES = {
     "generate_ultra": ("lighthouse.webp", "WEBP", (1024, 1024)),
@@ -57,7 +67,20 @@ WRITES = {
     "generate_sd3": ("lighthouse.jpeg", "JPEG", (1024, 1024)),
     "upscale_fast": ("flower.webp", "WEBP", (1024, 768)),
     "upscale_conservative": ("flower.webp", "WEBP", scaled_size(256, 192, L.UPSCALED_PIXELS)),
+    "edit_erase": ("just-the-beach.webp", "WEBP", scaled_size(384, 256, FOUR_MEGAPIXELS)),
+    "edit_inpaint": ("dog-wearing-black-glasses.webp", "WEBP", scaled_size(256, 320, FOUR_MEGAPIXELS)),
+    "edit_outpaint": ("husky-in-a-huge-field.webp", "WEBP", (320 + 200, 256 + 200)),
+    "edit_search_and_replace": ("golden-retriever-in-a-field.webp", "WEBP", scaled_size(320, 256, FOUR_MEGAPIXELS)),
+    "edit_search_and_recolor": ("yellow-car.webp", "WEBP", (352, 224)),
+    "edit_remove_background": ("husky.webp", "WEBP", (320, 256)),
+    "control_sketch": ("castle.webp", "WEBP", (288, 320)),
+    "control_structure": ("shrub-in-a-garden.webp", "WEBP", (256, 256)),
+    "control_style": ("chicken-portrait.webp", "WEBP", (1024, 1024)),
+    "stable_fast_3d": ("3d-cat-statue.glb", "GLB", (1024, 1024)),  # the size of its texture (the default)
 }
+TRANSPARENT = {"edit_remove_background"}
+# Where a language's sample asks for something else: cURL's outpaint sends `bottom`, not a field (only `left`).
+WRITES_BY_LANGUAGE = {("edit_outpaint", "curl"): (320 + 200, 256)}
 # What each result sample writes, by language, and the size of the input its start sample sent.
 POLLED = {
     "results": {"python": "result.webp", "curl": "result.webp"},
@@ -67,6 +90,12 @@ POLLED = {
 STARTED_FROM = {
     "upscale_creative": {"python": (256, 256), "curl": (320, 240)},
     "image_to_video_v2beta": {"python": (768, 768), "curl": (1024, 576)},
+    "edit_replace_background_and_relight": {"python": (320, 256), "curl": (320, 256)},
+}
+# The size of an image job's result, from its input's.
+RESULT_SIZE = {
+    "upscale_creative": lambda width, height: scaled_size(width, height, L.UPSCALED_PIXELS),
+    "edit_replace_background_and_relight": lambda width, height: (width, height),
 }
 
 
@@ -178,8 +207,14 @@ def test_v1_samples(fake: FakeStability, tmp_path: Path, language: str) -> None:
 def test_synchronous_samples_write_their_image(fake: FakeStability, tmp_path: Path, name: str, language: str) -> None:
     where, _ = _run(fake, tmp_path, name, language)
     file_name, image_format, size = WRITES[name]
-    image = decode((where / file_name).read_bytes())
-    assert (image.format, image.size) == (image_format, size)
+    size = WRITES_BY_LANGUAGE.get((name, language), size)
+    written = (where / file_name).read_bytes()
+    if image_format == "GLB":
+        assert texture_size(written) == size
+    else:
+        image = decode(written)
+        assert (image.format, image.size) == (image_format, size)
+        assert (image.mode == "RGBA") == (name in TRANSPARENT)
     [request] = fake.requests
     assert (request.operation, request.status) == (name, 200) and fake.charges(name) == 1
     if language == "python" and name.startswith("generate_"):
@@ -218,6 +253,6 @@ def test_job_samples_start_poll_and_save(fake: FakeStability, tmp_path: Path, st
             assert mp4_size(data) == (width, height)
         else:
             image = decode(data)
-            assert image.format == "WEBP" and image.size == scaled_size(width, height, L.UPSCALED_PIXELS)
+            assert image.format == "WEBP" and image.size == RESULT_SIZE[starter](width, height)
     assert [r.status for r in fake.requests] == [200] + [202] * len(results) + [200] * len(results)
     assert fake.charges(starter) == 1

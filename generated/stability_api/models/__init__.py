@@ -7,6 +7,27 @@ from .aspect_ratio import AspectRatio
 from .balance import Balance
 from .clip_guidance_preset import ClipGuidancePreset
 from .content_moderation_response import ContentModerationResponse
+from .control_sketch_accept import ControlSketchAccept
+from .control_sketch_request import ControlSketchRequest
+from .control_structure_accept import ControlStructureAccept
+from .control_structure_request import ControlStructureRequest
+from .control_style_accept import ControlStyleAccept
+from .control_style_request import ControlStyleRequest
+from .edit_erase_accept import EditEraseAccept
+from .edit_erase_request import EditEraseRequest
+from .edit_inpaint_accept import EditInpaintAccept
+from .edit_inpaint_request import EditInpaintRequest
+from .edit_outpaint_accept import EditOutpaintAccept
+from .edit_outpaint_request import EditOutpaintRequest
+from .edit_remove_background_accept import EditRemoveBackgroundAccept
+from .edit_remove_background_request import EditRemoveBackgroundRequest
+from .edit_replace_background_and_relight_request import (
+    EditReplaceBackgroundAndRelightRequest,
+)
+from .edit_search_and_recolor_accept import EditSearchAndRecolorAccept
+from .edit_search_and_recolor_request import EditSearchAndRecolorRequest
+from .edit_search_and_replace_accept import EditSearchAndReplaceAccept
+from .edit_search_and_replace_request import EditSearchAndReplaceRequest
 from .encoded_image import EncodedImage
 from .encoded_video import EncodedVideo
 from .engine import Engine
@@ -34,20 +55,26 @@ from .image_to_video_v2_beta_request import ImageToVideoV2BetaRequest
 from .inpaint_accept import InpaintAccept
 from .inpaint_mode import InpaintMode
 from .inpaint_request import InpaintRequest
+from .keep_original_background import KeepOriginalBackground
+from .light_source_direction import LightSourceDirection
 from .mask_source import MaskSource
 from .masking_accept import MaskingAccept
 from .masking_options import MaskingOptions
 from .masking_request import MaskingRequest
 from .organization_membership import OrganizationMembership
 from .output_format import OutputFormat
+from .remesh import Remesh
+from .remove_background_output_format import RemoveBackgroundOutputFormat
 from .sampler import Sampler
 from .sd_3_mode import Sd3Mode
 from .sd_3_model import Sd3Model
 from .sd_3_output_format import Sd3OutputFormat
+from .stable_fast_3d_request import StableFast3DRequest
 from .style_preset import StylePreset
 from .text_prompt import TextPrompt
 from .text_to_image_accept import TextToImageAccept
 from .text_to_image_request import TextToImageRequest
+from .texture_resolution import TextureResolution
 from .upscale_conservative_accept import UpscaleConservativeAccept
 from .upscale_conservative_request import UpscaleConservativeRequest
 from .upscale_creative_request import UpscaleCreativeRequest
@@ -64,6 +91,25 @@ __all__ = (
     "Balance",
     "ClipGuidancePreset",
     "ContentModerationResponse",
+    "ControlSketchAccept",
+    "ControlSketchRequest",
+    "ControlStructureAccept",
+    "ControlStructureRequest",
+    "ControlStyleAccept",
+    "ControlStyleRequest",
+    "EditEraseAccept",
+    "EditEraseRequest",
+    "EditInpaintAccept",
+    "EditInpaintRequest",
+    "EditOutpaintAccept",
+    "EditOutpaintRequest",
+    "EditRemoveBackgroundAccept",
+    "EditRemoveBackgroundRequest",
+    "EditReplaceBackgroundAndRelightRequest",
+    "EditSearchAndRecolorAccept",
+    "EditSearchAndRecolorRequest",
+    "EditSearchAndReplaceAccept",
+    "EditSearchAndReplaceRequest",
     "EncodedImage",
     "EncodedVideo",
     "Engine",
@@ -91,20 +137,26 @@ __all__ = (
     "InpaintAccept",
     "InpaintMode",
     "InpaintRequest",
+    "KeepOriginalBackground",
+    "LightSourceDirection",
     "MaskingAccept",
     "MaskingOptions",
     "MaskingRequest",
     "MaskSource",
     "OrganizationMembership",
     "OutputFormat",
+    "Remesh",
+    "RemoveBackgroundOutputFormat",
     "Sampler",
     "Sd3Mode",
     "Sd3Model",
     "Sd3OutputFormat",
+    "StableFast3DRequest",
     "StylePreset",
     "TextPrompt",
     "TextToImageAccept",
     "TextToImageRequest",
+    "TextureResolution",
     "UpscaleConservativeAccept",
     "UpscaleConservativeRequest",
     "UpscaleCreativeRequest",

@@ -22,6 +22,16 @@ import yaml
 
 from stability._operations.registry import REGISTRY, Entry
 from stability_api.models import (
+    ControlSketchRequest,
+    ControlStructureRequest,
+    ControlStyleRequest,
+    EditEraseRequest,
+    EditInpaintRequest,
+    EditOutpaintRequest,
+    EditRemoveBackgroundRequest,
+    EditReplaceBackgroundAndRelightRequest,
+    EditSearchAndRecolorRequest,
+    EditSearchAndReplaceRequest,
     GenerateCoreRequest,
     GenerateSd3Request,
     GenerateUltraRequest,
@@ -32,6 +42,7 @@ from stability_api.models import (
     InpaintRequest,
     MaskingOptions,
     MaskingRequest,
+    StableFast3DRequest,
     TextPrompt,
     TextToImageRequest,
     UpscaleConservativeRequest,
@@ -81,7 +92,8 @@ JSON_SUCCESS: dict[str, dict[str, Any]] = {
 }
 # v1 lists engines as a bare array (v1alpha wraps it in an object).
 V1_ENGINES = JSON_SUCCESS["engines"]["engines"]
-BINARY_SUCCESS = {"images": "image/png", "image": "image/png", "video": "video/mp4"}
+# 3D answers only a binary glTF: it has no JSON success.
+BINARY_SUCCESS = {"images": "image/png", "image": "image/png", "video": "video/mp4", "model": "model/gltf-binary"}
 
 # Valid arguments of the operations that send a body (by the registry's name); the others take none, or the
 # id of a job.
@@ -135,6 +147,45 @@ BODIES: dict[str, Callable[[], dict[str, Any]]] = {
     "image_to_video_v2beta": lambda: {
         "body": ImageToVideoV2BetaRequest(image=image_file(768, 768), seed=5, motion_bucket_id=127)
     },
+    "edit_erase": lambda: {"body": EditEraseRequest(image=image_file(), mask=image_file(), grow_mask=5, seed=3)},
+    "edit_inpaint": lambda: {
+        "body": EditInpaintRequest(image=image_file(alpha=True), prompt="a full moon", grow_mask=50)
+    },
+    "edit_outpaint": lambda: {
+        "body": EditOutpaintRequest(image=image_file(256, 256), left=64, down=32, creativity=0.4, prompt="sea")
+    },
+    "edit_search_and_replace": lambda: {
+        "body": EditSearchAndReplaceRequest(image=image_file(), prompt="a sailing ship", search_prompt="lighthouse")
+    },
+    "edit_search_and_recolor": lambda: {
+        "body": EditSearchAndRecolorRequest(
+            image=image_file(), prompt="a red lighthouse", select_prompt="lighthouse", output_format="jpeg"
+        )
+    },
+    "edit_remove_background": lambda: {
+        "body": EditRemoveBackgroundRequest(image=image_file(256, 256), output_format="webp")
+    },
+    "edit_replace_background_and_relight": lambda: {
+        "body": EditReplaceBackgroundAndRelightRequest(
+            subject_image=image_file(),
+            background_prompt="a misty harbour at night",
+            keep_original_background="false",
+            light_source_direction="left",
+            light_source_strength=0.5,
+        )
+    },
+    "control_sketch": lambda: {
+        "body": ControlSketchRequest(prompt="a lighthouse at dusk", image=image_file(), control_strength=0.6)
+    },
+    "control_structure": lambda: {
+        "body": ControlStructureRequest(prompt="a lighthouse at dusk", image=image_file(), output_format="webp")
+    },
+    "control_style": lambda: {
+        "body": ControlStyleRequest(prompt="a lighthouse", image=image_file(), aspect_ratio="16:9", fidelity=0.8)
+    },
+    "stable_fast_3d": lambda: {
+        "body": StableFast3DRequest(image=image_file(256, 256), texture_resolution="512", remesh="quad")
+    },
 }
 
 
@@ -186,10 +237,10 @@ class RawCase:
 
     @property
     def json_success(self) -> Any:
-        """A JSON 200 body (an object; v1's engines: an array)."""
+        """A JSON 200 body (an object; v1's engines: an array); None for 3D, which has no JSON form."""
         if self.tag == "v1" and self._returns == "engines":
             return V1_ENGINES
-        return JSON_SUCCESS[self._returns]
+        return JSON_SUCCESS.get(self._returns)
 
     @property
     def in_progress(self) -> bool:

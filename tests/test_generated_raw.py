@@ -21,7 +21,11 @@ from stability_api.types import File, Response
 from tests.raw_cases import CASE_IDS, CASES, GENERATION_ID, RawCase
 
 KEY = "sk-test-raw-0123456789"
-BINARY = {"image/png": b"\x89PNG\r\n\x1a\n-png-bytes", "video/mp4": b"\x00\x00\x00\x20ftypisom-mp4-bytes"}
+BINARY = {
+    "image/png": b"\x89PNG\r\n\x1a\n-png-bytes",
+    "video/mp4": b"\x00\x00\x00\x20ftypisom-mp4-bytes",
+    "model/gltf-binary": b"glTF\x02\x00\x00\x00-glb-bytes",
+}
 
 
 def _call(case: RawCase, handler: Callable[[httpx.Request], httpx.Response], mode: str, **extra: Any) -> Response[Any]:

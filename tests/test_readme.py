@@ -75,9 +75,12 @@ def test_readme_demo_command_runs_with_no_key(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     outputs = sorted(p.name for p in (tmp_path / "stability-demo").iterdir())
     assert outputs == [
-        "generate-core.png", "generate-sd3.png", "generate-ultra.png", "image-to-image.png",
-        "image-to-video-v2beta.mp4", "image-to-video.mp4", "inpaint.jpg", "masking.png", "text-to-image.png",
-        "upscale-conservative.png", "upscale-creative.png", "upscale-fast.webp", "upscale.webp",
+        "control-sketch.png", "control-structure.png", "control-style.png", "edit-erase.png", "edit-inpaint.png",
+        "edit-outpaint.png", "edit-remove-background.png", "edit-replace-background-and-relight.png",
+        "edit-search-and-recolor.png", "edit-search-and-replace.png", "generate-core.png", "generate-sd3.png",
+        "generate-ultra.png", "image-to-image.png", "image-to-video-v2beta.mp4", "image-to-video.mp4", "inpaint.jpg",
+        "masking.png", "stable-fast-3d.glb", "text-to-image.png", "upscale-conservative.png", "upscale-creative.png",
+        "upscale-fast.webp", "upscale.webp",
     ]  # fmt: skip
 
 

@@ -206,6 +206,12 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str) -> None:
         super().__init__(prog, max_help_position=34, width=min(120, _terminal_width()))
 
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        # argparse's own wraps at hyphens too, cutting a flag a help names ("this or --background-|reference").
+        import textwrap
+
+        return textwrap.wrap(self._whitespace_matcher.sub(" ", text).strip(), width, break_on_hyphens=False)
+
 
 def _terminal_width() -> int:
     import shutil
@@ -324,6 +330,8 @@ def _add_param(
     options: dict[str, Any] = {"metavar": param.metavar, "help": help}
     if isinstance(rule, Image):
         options["required"] = rule.required
+    elif isinstance(rule, Text) and rule.required:
+        options["required"] = True  # argparse refuses it missing (exit 2), as it does a missing --image
     elif isinstance(rule, Number):
         options["type"] = int if rule.integer else float
     elif isinstance(rule, Flag):

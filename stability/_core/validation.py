@@ -207,7 +207,9 @@ class Choice:
 
     def check(self, field: str, value: Any) -> None:
         if self.numeric and isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
+            if str(value) not in self.values:  # named as given: 1000, not '1000'
+                raise ValidationError(field, value, "must be one of " + ", ".join(self.values))
+            return
         choice(field, value, self.values)
 
     def describe(self) -> str:

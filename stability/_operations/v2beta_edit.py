@@ -89,9 +89,10 @@ def _remove_background(entry: Entry, args: dict[str, Any]) -> Operation[ImageRes
 
 
 def _relight(entry: Entry, args: dict[str, Any]) -> Operation[str]:
-    if args.get("background_prompt") is None and args.get("background_reference") is None:
+    # An empty prompt describes no background either (the fake, like a strict API, takes it as not given).
+    if not args.get("background_prompt") and args.get("background_reference") is None:
         rule = "is required unless background_reference is given (give either, or both)"
-        raise ValidationError("background_prompt", None, rule)
+        raise ValidationError("background_prompt", args.get("background_prompt"), rule)
     if args.get("light_source_strength") is not None and (
         args.get("light_reference") is None and args.get("light_source_direction") is None
     ):

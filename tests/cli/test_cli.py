@@ -23,6 +23,9 @@ from PIL import Image
 from stability._cli.demo import demo_entries
 from stability._cli.main import ExitCode
 from stability._cli.parser import EXIT_CODES, PROMPT, Command, build_parser, commands, flag, output_formats
+from stability._core import validation
+from stability._core.media import check_glb
+from stability._core.validation import Flag
 from stability._operations.entry import DemoInput, Entry
 from stability._operations.registry import REGISTRY
 from stability._sync_client import Stability
@@ -48,6 +51,15 @@ def is_mp4(path: Path) -> bool:
     return len(data) > 16 and data[4:8] == b"ftyp"
 
 
+def is_glb(path: Path) -> bool:
+    """A whole binary glTF model (Stable Fast 3D's output)."""
+    try:
+        check_glb(path.read_bytes(), None)
+    except ValueError:
+        return False
+    return True
+
+
 # The files conftest writes for the images the demo's examples make as they run (both 768x768, as the demo's).
 EXAMPLE_FILES = {DemoInput.IMAGE: "frame.png", DemoInput.MASK: "frame-mask.png"}
 
@@ -63,7 +75,7 @@ def example_case(entry: Entry) -> tuple[list[str], str]:
     return args + (list(POLL) if entry.returns == "job" else []), written.upper()
 
 
-WRITES = ("images", "image", "job")  # what an operation returns when the command writes a file
+WRITES = ("images", "image", "job", "model")  # what an operation returns when the command writes a file
 
 # Every charged operation with its example, then cases for what the examples leave out.
 OPERATIONS: dict[str, tuple[list[str], str]] = {
@@ -87,9 +99,14 @@ def test_each_operation_writes_its_file_and_one_json_object(cli: Cli, name: str)
     (output,) = data["outputs"]
     path = cli.cwd / output["path"]
     assert path.stat().st_size == output["bytes"] > 0
-    assert output["finish_reason"] == "SUCCESS" and isinstance(output["seed"], int)
+    if expected == "GLB":  # a 3D model comes with no seed or finish reason
+        assert "seed" not in output and "finish_reason" not in output
+    else:
+        assert output["finish_reason"] == "SUCCESS" and isinstance(output["seed"], int)
     if expected == "MP4":
         assert is_mp4(path) and path.suffix == ".mp4"
+    elif expected == "GLB":
+        assert is_glb(path) and path.suffix == ".glb"
     else:
         assert picture(path) == (expected, (output["width"], output["height"]))
     if "job" in data:
@@ -395,6 +412,15 @@ def test_progress_is_live_on_a_terminal_and_silent_in_a_pipe(cli: Cli) -> None:
     assert len(piped.err.splitlines()) == 1  # only the plain "job started; resume with" line
 
 
+# Files and free text have no default to show (nor has -o): the registry says which options those are.
+NO_DEFAULT = {"output"} | {
+    name
+    for entry in REGISTRY.values()
+    for name, param in entry.params.items()
+    if isinstance(param.rule, validation.Image | validation.Text) and param.unset is None
+}
+
+
 def test_every_subcommand_help_lists_every_option_with_its_default(cli: Cli) -> None:
     parser = build_parser()
     top = cli("--help")
@@ -413,7 +439,7 @@ def test_every_subcommand_help_lists_every_option_with_its_default(cli: Cli) -> 
             assert action.option_strings[-1] in shown.out, (name, action.option_strings)
             assert action.help and " ".join(action.help.split()) in flat
             takes_value = action.nargs != 0
-            if takes_value and action.dest not in ("output", "image", "mask", "negative_prompt", "search_prompt"):
+            if takes_value and action.dest not in NO_DEFAULT:
                 assert "default" in action.help, (name, action.dest, action.help)
             if action.type in (int, float) and action.dest not in ("timeout", "max_retries", "poll_interval",
                                                                    "deadline", "job_duration"):  # fmt: skip
@@ -456,11 +482,12 @@ def test_demo_runs_every_operation_with_no_key_and_writes_decodable_files(cli: C
     assert {e.cli for e in demo} <= operations
     folder = cli.cwd / "out"
     # Each output as <command>.<extension>, in the format its example asks for (the decoded bytes say so).
-    extension = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "MP4": ".mp4"}
+    extension = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "MP4": ".mp4", "GLB": ".glb"}
     files = {f"{e.cli}{extension[example_case(e)[1]]}": example_case(e)[1] for e in demo if e.returns in WRITES}
     assert sorted(p.name for p in folder.iterdir()) == sorted(files)
+    media = {"MP4": is_mp4, "GLB": is_glb}
     for name, written in files.items():
-        assert is_mp4(folder / name) if written == "MP4" else decoded(folder / name) == written, name
+        assert media[written](folder / name) if written in media else decoded(folder / name) == written, name
     assert "Traceback" not in run.err
     again = cli("demo", "--output-dir", "out", "--job-duration", "0.2", "--json", env=env, timeout=120)
     assert again.code == 0
@@ -598,7 +625,9 @@ def test_every_commands_help_shows_each_params_help_and_limit(
     for name, param in command.entry.params.items():
         # "output width (between 512 and 2048, ...)": the text and its parenthesis, each shown
         pieces = re.split(r" \(|\)$", param.help)
-        for piece in [flag(name) if name != PROMPT else "", param.metavar, *pieces, param.rule.describe()]:
+        # a flag (--keep-original-background / --no-...) takes no value: it shows no metavar
+        metavar = "" if isinstance(param.rule, Flag) else param.metavar
+        for piece in [flag(name) if name != PROMPT else "", metavar, *pieces, param.rule.describe()]:
             assert "".join(piece.split()) in shown, (command.name, name, piece)
         if param.unset:
             assert f"default:{''.join(param.unset.split())}" in shown, (command.name, name)

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from stability._core import limits as L
+from stability._core.media import check_glb
 from stability._operations.registry import REGISTRY
 from tests.cli.conftest import Cli
 
@@ -125,9 +126,11 @@ def test_the_demo_writes_a_file_for_every_live_operation(cli: Cli) -> None:
     live = [str(e.cli) for e in REGISTRY.values() if e.path.startswith("/v2beta/") and e.charged]
     assert set(live) <= set(written), sorted(written)
     assert written["image-to-video-v2beta"] == ".mp4" and written["upscale-fast"] == ".webp"
+    assert written["stable-fast-3d"] == ".glb"
+    check_glb((cli.cwd / "out" / "stable-fast-3d.glb").read_bytes(), None)
     suffix = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
     for command in live:
-        if command != "image-to-video-v2beta":
+        if written[command] not in (".mp4", ".glb"):  # a video and a 3D model are no pictures
             fmt, _ = picture(cli.cwd / "out" / f"{command}{written[command]}")
             assert suffix[fmt] == written[command], command
     for command in ("generate-ultra", "generate-core", "generate-sd3", "upscale-creative", "balance"):

@@ -180,7 +180,7 @@ def test_public_names_are_exact() -> None:
     assert stability.__all__ == sorted(stability.__all__)
     assert set(stability.__all__) == {
         *("Account", "AsyncJob", "AsyncStability", "Engine", "ImageResult", "Job", "JobStatus"),
-        *("Organization", "Stability", "VideoResult", "__version__"),
+        *("ModelResult", "Organization", "Stability", "VideoResult", "__version__"),
         *("APIConnectionError", "APIError", "APITimeoutError", "AuthenticationError", "BadRequestError"),
         *("ConfigurationError", "ContentFilteredError", "ContentModerationError", "InvalidFileError"),
         *("JobNotFoundError", "JobTimeoutError", "MalformedResponseError", "NotFoundError"),

@@ -49,10 +49,8 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ContentModerationResponse | ErrorResponse | File | None:
     if response.status_code == 200:
-        response_200 = File(payload=BytesIO(response.content))
-
-        return response_200
-
+        # A binary answer (the 3D model): the File carries its media type, from the Content-Type.
+        return File(payload=BytesIO(response.content), mime_type=response.headers.get("content-type"))
     if response.status_code == 400:
         try:
             response_400 = ErrorResponse.from_dict(response.json())

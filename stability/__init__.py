@@ -19,7 +19,6 @@ The public surface is what ``__all__`` lists; everything else lives in private m
 Importing this package is cheap: names load on first use, and generated modules when a call needs them.
 """
 
-# ruff: noqa: F403, F405  (the star imports only tell type checkers what each name in __all__ is)
 from __future__ import annotations
 
 import importlib
@@ -28,11 +27,37 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:  # what each public name is, for type checkers; at run time __getattr__ imports it
-    from ._async_client import *
-    from ._core.errors import *
-    from ._core.polling import *
-    from ._results import *
-    from ._sync_client import *
+    # Named one by one, exactly __all__ (tests/test_typing.py): star imports gave checkers the modules' other names
+    # (REGISTRY, twice) and missed SaveError.
+    from ._async_client import AsyncJob, AsyncStability
+    from ._core.errors import (
+        APIConnectionError,
+        APIError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConfigurationError,
+        ContentFilteredError,
+        ContentModerationError,
+        GenerationFailedError,
+        InvalidFileError,
+        JobNotFoundError,
+        JobTimeoutError,
+        MalformedResponseError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        RequestTooLargeError,
+        SaveError,
+        ServerError,
+        StabilityError,
+        UnprocessableEntityError,
+        ValidationError,
+    )
+    from ._core.polling import JobStatus
+    from ._results import Account, Engine, ImageResult, ModelResult, Organization, VideoResult
+    from ._sync_client import Job, Stability
+    from ._types import ImageInput
 
 __all__ = [
     "APIConnectionError",
@@ -48,6 +73,7 @@ __all__ = [
     "ContentModerationError",
     "Engine",
     "GenerationFailedError",
+    "ImageInput",
     "ImageResult",
     "InvalidFileError",
     "Job",
@@ -73,7 +99,7 @@ __all__ = [
 
 # The modules that hold the public names, cheapest first: a name is imported from the first one that has it,
 # on first use (``import stability`` loads none of them).
-_HOMES = ("._core.errors", "._results", "._core.polling", "._async_client", "._sync_client")
+_HOMES = ("._types", "._core.errors", "._results", "._core.polling", "._async_client", "._sync_client")
 
 
 def __getattr__(name: str) -> Any:

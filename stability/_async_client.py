@@ -32,10 +32,15 @@ from ._operations.v1alpha import DEFAULT_ENGINE, DEFAULT_MASKING_ENGINE
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, ModelResult, VideoResult, check_suffix
 from ._types import (
     AspectRatio,
+    ClipGuidancePreset,
     ImageFormat,
+    ImageInput,
+    InpaintMode,
     LightSourceDirection,
+    MaskSource,
     Remesh,
     RemoveBackgroundFormat,
+    Sampler,
     Sd3Format,
     Sd3Mode,
     Sd3Model,
@@ -136,13 +141,14 @@ class AsyncStability:
     def raw(self) -> AuthenticatedClient:
         """The generated ``stability_api`` client with this client's key, base URL, timeout and transport.
 
-        For what the facade does not cover: ``get_balance.asyncio_detailed(client=client.raw)``. It is
+        For what the facade does not cover: ``get_balance.asyncio_detailed(client=client.raw)``. Its requests
+        go through the ``http_client`` you gave, if any (its hooks, proxies and certificates apply). It is
         closed with this client.
         """
         if self._driver.closed:
             raise ConfigurationError(CLOSED_MESSAGE)
         if self._raw is None:
-            self._raw = raw_client(self._options, self._driver.transport)
+            self._raw = raw_client(self._options, self._driver.transport, self._driver.given)
         return self._raw
 
     async def aclose(self) -> None:
@@ -218,7 +224,7 @@ class AsyncStability:
         *,
         negative_prompt: str | None = None,
         aspect_ratio: AspectRatio | None = None,
-        image: object | None = None,
+        image: ImageInput | None = None,
         strength: float | None = None,
         seed: int | None = None,
         output_format: ImageFormat | None = None,
@@ -250,7 +256,7 @@ class AsyncStability:
         negative_prompt: str | None = None,
         model: Sd3Model | None = None,
         mode: Sd3Mode | None = None,
-        image: object | None = None,
+        image: ImageInput | None = None,
         strength: float | None = None,
         aspect_ratio: AspectRatio | None = None,
         cfg_scale: float | None = None,
@@ -264,7 +270,7 @@ class AsyncStability:
         """
         return await self._run("generate_sd3", locals())
 
-    async def upscale_fast(self, image: object, *, output_format: ImageFormat | None = None) -> ImageResult:
+    async def upscale_fast(self, image: ImageInput, *, output_format: ImageFormat | None = None) -> ImageResult:
         """Upscale an image 4x in about a second (v2beta; 1 credit).
 
         The image needs sides of 32..1536 and 1,024 to 1,048,576 pixels.
@@ -275,7 +281,7 @@ class AsyncStability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         creativity: float | None = None,
         seed: int | None = None,
@@ -292,7 +298,7 @@ class AsyncStability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         creativity: float | None = None,
         seed: int | None = None,
@@ -306,7 +312,7 @@ class AsyncStability:
 
     async def image_to_video_v2beta(
         self,
-        image: object,
+        image: ImageInput,
         *,
         seed: int | None = None,
         cfg_scale: float | None = None,
@@ -323,9 +329,9 @@ class AsyncStability:
 
     async def edit_erase(
         self,
-        image: object,
+        image: ImageInput,
         *,
-        mask: object | None = None,
+        mask: ImageInput | None = None,
         grow_mask: float | None = None,
         seed: int | None = None,
         output_format: ImageFormat | None = None,
@@ -340,8 +346,8 @@ class AsyncStability:
         self,
         prompt: str,
         *,
-        image: object,
-        mask: object | None = None,
+        image: ImageInput,
+        mask: ImageInput | None = None,
         negative_prompt: str | None = None,
         grow_mask: float | None = None,
         seed: int | None = None,
@@ -356,7 +362,7 @@ class AsyncStability:
 
     async def edit_outpaint(
         self,
-        image: object,
+        image: ImageInput,
         *,
         left: int | None = None,
         right: int | None = None,
@@ -379,7 +385,7 @@ class AsyncStability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         search_prompt: str,
         negative_prompt: str | None = None,
         grow_mask: float | None = None,
@@ -398,7 +404,7 @@ class AsyncStability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         select_prompt: str,
         negative_prompt: str | None = None,
         grow_mask: float | None = None,
@@ -414,7 +420,7 @@ class AsyncStability:
 
     async def edit_remove_background(
         self,
-        image: object,
+        image: ImageInput,
         *,
         output_format: RemoveBackgroundFormat | None = None,
     ) -> ImageResult:
@@ -426,17 +432,17 @@ class AsyncStability:
 
     async def edit_replace_background_and_relight(
         self,
-        subject_image: object,
+        subject_image: ImageInput,
         *,
         background_prompt: str | None = None,
-        background_reference: object | None = None,
+        background_reference: ImageInput | None = None,
         foreground_prompt: str | None = None,
         negative_prompt: str | None = None,
         preserve_original_subject: float | None = None,
         original_background_depth: float | None = None,
         keep_original_background: bool | None = None,
         light_source_direction: LightSourceDirection | None = None,
-        light_reference: object | None = None,
+        light_reference: ImageInput | None = None,
         light_source_strength: float | None = None,
         seed: int | None = None,
         output_format: ImageFormat | None = None,
@@ -455,7 +461,7 @@ class AsyncStability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         control_strength: float | None = None,
         negative_prompt: str | None = None,
         seed: int | None = None,
@@ -472,7 +478,7 @@ class AsyncStability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         control_strength: float | None = None,
         negative_prompt: str | None = None,
         seed: int | None = None,
@@ -489,7 +495,7 @@ class AsyncStability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         aspect_ratio: AspectRatio | None = None,
         fidelity: float | None = None,
         negative_prompt: str | None = None,
@@ -507,7 +513,7 @@ class AsyncStability:
 
     async def stable_fast_3d(
         self,
-        image: object,
+        image: ImageInput,
         *,
         texture_resolution: TextureResolution | Literal[512, 1024, 2048] | None = None,
         foreground_ratio: float | None = None,
@@ -536,8 +542,8 @@ class AsyncStability:
         steps: int | None = None,
         samples: None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult: ...
 
     @overload
@@ -553,8 +559,8 @@ class AsyncStability:
         steps: int | None = None,
         samples: int,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> list[ImageResult]: ...
 
     async def text_to_image(
@@ -569,8 +575,8 @@ class AsyncStability:
         steps: int | None = None,
         samples: int | None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult | list[ImageResult]:
         """Generate an image from text (v1alpha).
 
@@ -588,7 +594,7 @@ class AsyncStability:
         self,
         prompt: Prompt,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_ENGINE,
         step_schedule_start: float | None = None,
@@ -597,8 +603,8 @@ class AsyncStability:
         steps: int | None = None,
         samples: None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult: ...
 
     @overload
@@ -606,7 +612,7 @@ class AsyncStability:
         self,
         prompt: Prompt,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_ENGINE,
         step_schedule_start: float | None = None,
@@ -615,15 +621,15 @@ class AsyncStability:
         steps: int | None = None,
         samples: int,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> list[ImageResult]: ...
 
     async def image_to_image(
         self,
         prompt: Prompt,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_ENGINE,
         step_schedule_start: float | None = None,
@@ -632,8 +638,8 @@ class AsyncStability:
         steps: int | None = None,
         samples: int | None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult | list[ImageResult]:
         """Generate an image from an initial image and text (v1alpha); the output has the image's size.
 
@@ -648,17 +654,17 @@ class AsyncStability:
         self,
         prompt: Prompt,
         *,
-        image: object,
-        mask: object | None = None,
-        mask_source: str | None = None,
+        image: ImageInput,
+        mask: ImageInput | None = None,
+        mask_source: MaskSource | None = None,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
         samples: None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult: ...
 
     @overload
@@ -666,34 +672,34 @@ class AsyncStability:
         self,
         prompt: Prompt,
         *,
-        image: object,
-        mask: object | None = None,
-        mask_source: str | None = None,
+        image: ImageInput,
+        mask: ImageInput | None = None,
+        mask_source: MaskSource | None = None,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
         samples: int,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> list[ImageResult]: ...
 
     async def masked_image_to_image(
         self,
         prompt: Prompt,
         *,
-        image: object,
-        mask: object | None = None,
-        mask_source: str | None = None,
+        image: ImageInput,
+        mask: ImageInput | None = None,
+        mask_source: MaskSource | None = None,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
         samples: int | None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult | list[ImageResult]:
         """Repaint the masked part of an image (v1alpha image-to-image/masking).
 
@@ -722,13 +728,13 @@ class AsyncStability:
         self,
         prompt: str,
         *,
-        image: object,
-        mask: object | None = None,
+        image: ImageInput,
+        mask: ImageInput | None = None,
         search_prompt: str | None = None,
-        mode: Literal["search", "mask"] | None = None,
+        mode: InpaintMode | None = None,
         negative_prompt: str | None = None,
         seed: int | None = None,
-        output_format: Literal["png", "jpeg", "webp"] | None = None,
+        output_format: ImageFormat | None = None,
     ) -> ImageResult:
         """Repaint part of an image (v2alpha stable-image inpaint; 3 or 4 credits).
 
@@ -743,10 +749,10 @@ class AsyncStability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         seed: int | None = None,
-        output_format: Literal["png", "jpeg", "webp"] | None = None,
+        output_format: ImageFormat | None = None,
         creativity: float | None = None,
     ) -> AsyncJob[ImageResult]:
         """Start an upscale (v2alpha, up to 4K; 25 credits) and return its job at once.
@@ -758,7 +764,7 @@ class AsyncStability:
 
     async def image_to_video(
         self,
-        image: object,
+        image: ImageInput,
         *,
         seed: int | None = None,
         cfg_scale: float | None = None,
@@ -778,13 +784,17 @@ class AsyncJob(Generic[_R]):
     ``await job.wait()`` polls until done and returns the result; ``await job.save(path)`` streams it to
     disk instead; ``await job.poll()`` checks once. Keep ``job.id`` to resume later with
     ``client.jobs.get(job.kind, job.id)`` (with the same API key).
+
+    A job pickles as its kind, id and ``created_at``, without its client (which holds connections and locks):
+    unpickled, in another process or later, it is bound to a client with ``client.jobs.attach(job)``.
     """
 
     def __init__(self, client: AsyncStability, kind: JobKind, job_id: str, *, started: float | None = None) -> None:
-        self._client = client
+        self._bound: AsyncStability | None = client
         self.kind: JobKind = kind
-        self.id = job_id
-        self.created_at = datetime.now(UTC)
+        self.id: str = job_id
+        """The generation id the API gave the job."""
+        self.created_at: datetime = datetime.now(UTC)
         """When this handle was made (the start call's time, for a new job)."""
         self._started = started
         self._result: _R | None = None
@@ -806,6 +816,28 @@ class AsyncJob(Generic[_R]):
     def __repr__(self) -> str:
         state = "done" if self.done else (self.status.state if self.status else "started")
         return f"{type(self).__name__}(kind={self.kind!r}, id={self.id!r}, state={state!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # What names the job, not what waits for it: the client stays behind, and so does the start's
+        # monotonic time (meaningless in another process) and any result (the API keeps it 24 hours).
+        return {"kind": self.kind, "id": self.id, "created_at": self.created_at}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._bound = None
+        self.kind, self.id, self.created_at = state["kind"], state["id"], state["created_at"]
+        self._started = None
+        self._result = None
+        self.status = None
+        self._clock = time.monotonic
+
+    @property
+    def _client(self) -> AsyncStability:
+        if self._bound is None:
+            raise ConfigurationError(
+                f"this {self.kind} job ({self.id}) was unpickled without a client: bind it to one with "
+                "job = client.jobs.attach(job)"
+            )
+        return self._bound
 
     def _interval(self, poll_interval: float | None) -> float:
         interval = DEFAULT_INTERVAL[self.kind] if poll_interval is None else poll_interval
@@ -965,3 +997,10 @@ class AsyncJobs:
         "edit_replace_background_and_relight", "upscale", "image_to_video"); poll it with the same API key."""
         jobs.check_job(kind, job_id)
         return AsyncJob(self._client, kind, job_id)
+
+    def attach(self, job: AsyncJob[_R]) -> AsyncJob[_R]:
+        """Bind ``job`` to this client, in place, and return it: for a job unpickled in another process (or
+        one whose client was closed). Its kind, id and ``created_at`` are kept."""
+        jobs.check_job(job.kind, job.id)
+        job._bound = self._client
+        return job

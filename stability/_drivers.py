@@ -510,15 +510,69 @@ def _https_proxies(make: Callable[[httpx.Proxy], T]) -> dict[str, T | None]:
     return mounts
 
 
-def raw_client(options: Options, transport: Any) -> AuthenticatedClient:
-    """The generated client for ``client.raw``: the key hidden from repr, no environment proxy for plain http."""
+def raw_client(
+    options: Options, transport: Any, given: httpx.Client | httpx.AsyncClient | None = None
+) -> AuthenticatedClient:
+    """The generated client for ``client.raw``: the key hidden from repr, no environment proxy for plain http,
+    and every request sent through the user's own client (``given``) when there is one, as the facade's are."""
     args: dict[str, Any] = {}
-    if transport is not None:
+    headers: dict[str, str] = {}
+    if given is not None:
+        # Its event hooks, auth, proxies and certificates then apply to raw calls too; its default headers are
+        # merged here because ``send`` (what the relay calls) does not merge them, ``build_request`` does.
+        args["transport"] = _AsyncRelay(given) if isinstance(given, httpx.AsyncClient) else _Relay(given)
+        args["trust_env"] = False  # the relay's own client never connects: no proxy (and SSL context) to build
+        headers = dict(given.headers)
+    elif transport is not None:
         args["transport"] = transport
     elif options.base_url.startswith("http://"):
         args["trust_env"] = False  # HTTP_PROXY would get the request, key included, in clear text
     return _raw_class()(
-        base_url=options.base_url, token=options.require_key(), timeout=options.timeout, httpx_args=args
+        base_url=options.base_url,
+        token=options.require_key(),
+        timeout=options.timeout,
+        headers=headers,
+        httpx_args=args,
+    )
+
+
+class _Relay(httpx.BaseTransport):
+    """The transport of ``client.raw`` on a client the user gave: each request goes out through that client."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return _relayed(self._client.send(request, stream=True))
+
+    def close(self) -> None:
+        pass  # the user's client is the user's to close
+
+
+class _AsyncRelay(httpx.AsyncBaseTransport):
+    """``_Relay`` for an ``httpx.AsyncClient``."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return _relayed(await self._client.send(request, stream=True))
+
+    async def aclose(self) -> None:
+        pass
+
+
+def _relayed(response: httpx.Response) -> httpx.Response:
+    """The user's client's response as a transport's answer: its body still to read (and decode) by the raw
+    client, or, when a response hook of the user's has read it already, that decoded body."""
+    if response.is_stream_consumed:
+        skip = {"content-encoding", "content-length", "transfer-encoding"}
+        headers = [(name, value) for name, value in response.headers.multi_items() if name.lower() not in skip]
+        return httpx.Response(
+            response.status_code, headers=headers, content=response.content, extensions=response.extensions
+        )
+    return httpx.Response(
+        response.status_code, headers=response.headers, stream=response.stream, extensions=response.extensions
     )
 
 
@@ -632,6 +686,8 @@ class SyncDriver:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._owns = http_client is None
+        self.given = http_client
+        """The client the user gave (``client.raw`` sends through it too)."""
         self.transport = transport
         self._sleep = sleep
         self.closed = False
@@ -761,7 +817,7 @@ class AsyncDriver:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._given = http_client
+        self._given = self.given = http_client
         self.transport = transport
         self._by_loop: dict[asyncio.AbstractEventLoop, _Shards] = {}
         self._sleep = sleep

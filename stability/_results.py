@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._types import FinishReason
+
 if TYPE_CHECKING:
+    from collections.abc import Container
+
     from PIL.Image import Image as PILImage
 
 CONTENT_FILTERED = "CONTENT_FILTERED"
@@ -90,14 +94,18 @@ def check_suffix(
 
 @dataclass(frozen=True, slots=True, repr=False)
 class _Media:
+    """What images and videos share: the bytes, their media type, the seed and the finish reason."""
+
     data: bytes
     """The file's bytes."""
     content_type: str
     """``image/png``, ``image/jpeg``, ``image/webp`` or ``video/mp4``."""
     seed: int | None
     """The seed the API used; pass it back to reproduce the output."""
-    finish_reason: str
-    """``SUCCESS``, or ``CONTENT_FILTERED`` when the content filter blurred part of the output."""
+    finish_reason: FinishReason
+    """``SUCCESS``, or ``CONTENT_FILTERED`` when the content filter blurred part of the output (``ERROR``, v1alpha's
+    failed generation, is raised as ``GenerationFailedError``, which carries the result). A value the API may add
+    later is passed on as it is."""
     request_id: str | None = None
     """The API's ``x-request-id`` (v2alpha), for support requests."""
 
@@ -209,13 +217,29 @@ class ImageResult(_Media):
     def _repr_jpeg_(self) -> bytes | None:
         return self.data if self.format == "jpeg" else None
 
+    def _repr_mimebundle_(
+        self, include: Container[str] | None = None, exclude: Container[str] | None = None
+    ) -> dict[str, object]:
+        """What a notebook shows: the image inline, under its media type (see ``stability._display``)."""
+        from . import _display
+
+        return _display.select(_display.image(self.data, self.format, repr(self)), include, exclude)
+
     def __repr__(self) -> str:
         return f"ImageResult({self.width}x{self.height}, {self._describe()})"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
 class VideoResult(_Media):
-    """A generated MP4 video."""
+    """A generated MP4 video. ``save()`` it, or let a notebook play it (inline up to 10 MiB)."""
+
+    def _repr_mimebundle_(
+        self, include: Container[str] | None = None, exclude: Container[str] | None = None
+    ) -> dict[str, object]:
+        """What a notebook shows: an HTML5 ``<video controls>`` with the MP4 inside (see ``stability._display``)."""
+        from . import _display
+
+        return _display.select(_display.video(self.data, repr(self)), include, exclude)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -255,6 +279,14 @@ class ModelResult:
 
     def __repr__(self) -> str:
         return f"ModelResult(format='glb', {len(self.data)} bytes)"
+
+    def _repr_mimebundle_(
+        self, include: Container[str] | None = None, exclude: Container[str] | None = None
+    ) -> dict[str, object]:
+        """What a notebook shows: a short HTML summary of the model (see ``stability._display``)."""
+        from . import _display
+
+        return _display.select(_display.model(self.data, repr(self)), include, exclude)
 
 
 @dataclass(frozen=True, slots=True)

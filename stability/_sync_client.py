@@ -30,10 +30,15 @@ from ._operations.v1alpha import DEFAULT_ENGINE, DEFAULT_MASKING_ENGINE
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, ModelResult, VideoResult, check_suffix
 from ._types import (
     AspectRatio,
+    ClipGuidancePreset,
     ImageFormat,
+    ImageInput,
+    InpaintMode,
     LightSourceDirection,
+    MaskSource,
     Remesh,
     RemoveBackgroundFormat,
+    Sampler,
     Sd3Format,
     Sd3Mode,
     Sd3Model,
@@ -134,13 +139,14 @@ class Stability:
     def raw(self) -> AuthenticatedClient:
         """The generated ``stability_api`` client with this client's key, base URL, timeout and transport.
 
-        For what the facade does not cover: ``get_balance.sync_detailed(client=client.raw)``. It is
+        For what the facade does not cover: ``get_balance.sync_detailed(client=client.raw)``. Its requests
+        go through the ``http_client`` you gave, if any (its hooks, proxies and certificates apply). It is
         closed with this client.
         """
         if self._driver.closed:
             raise ConfigurationError(CLOSED_MESSAGE)
         if self._raw is None:
-            self._raw = raw_client(self._options, self._driver.transport)
+            self._raw = raw_client(self._options, self._driver.transport, self._driver.given)
         return self._raw
 
     def close(self) -> None:
@@ -216,7 +222,7 @@ class Stability:
         *,
         negative_prompt: str | None = None,
         aspect_ratio: AspectRatio | None = None,
-        image: object | None = None,
+        image: ImageInput | None = None,
         strength: float | None = None,
         seed: int | None = None,
         output_format: ImageFormat | None = None,
@@ -248,7 +254,7 @@ class Stability:
         negative_prompt: str | None = None,
         model: Sd3Model | None = None,
         mode: Sd3Mode | None = None,
-        image: object | None = None,
+        image: ImageInput | None = None,
         strength: float | None = None,
         aspect_ratio: AspectRatio | None = None,
         cfg_scale: float | None = None,
@@ -262,7 +268,7 @@ class Stability:
         """
         return self._run("generate_sd3", locals())
 
-    def upscale_fast(self, image: object, *, output_format: ImageFormat | None = None) -> ImageResult:
+    def upscale_fast(self, image: ImageInput, *, output_format: ImageFormat | None = None) -> ImageResult:
         """Upscale an image 4x in about a second (v2beta; 1 credit).
 
         The image needs sides of 32..1536 and 1,024 to 1,048,576 pixels.
@@ -273,7 +279,7 @@ class Stability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         creativity: float | None = None,
         seed: int | None = None,
@@ -290,7 +296,7 @@ class Stability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         creativity: float | None = None,
         seed: int | None = None,
@@ -304,7 +310,7 @@ class Stability:
 
     def image_to_video_v2beta(
         self,
-        image: object,
+        image: ImageInput,
         *,
         seed: int | None = None,
         cfg_scale: float | None = None,
@@ -321,9 +327,9 @@ class Stability:
 
     def edit_erase(
         self,
-        image: object,
+        image: ImageInput,
         *,
-        mask: object | None = None,
+        mask: ImageInput | None = None,
         grow_mask: float | None = None,
         seed: int | None = None,
         output_format: ImageFormat | None = None,
@@ -338,8 +344,8 @@ class Stability:
         self,
         prompt: str,
         *,
-        image: object,
-        mask: object | None = None,
+        image: ImageInput,
+        mask: ImageInput | None = None,
         negative_prompt: str | None = None,
         grow_mask: float | None = None,
         seed: int | None = None,
@@ -354,7 +360,7 @@ class Stability:
 
     def edit_outpaint(
         self,
-        image: object,
+        image: ImageInput,
         *,
         left: int | None = None,
         right: int | None = None,
@@ -377,7 +383,7 @@ class Stability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         search_prompt: str,
         negative_prompt: str | None = None,
         grow_mask: float | None = None,
@@ -396,7 +402,7 @@ class Stability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         select_prompt: str,
         negative_prompt: str | None = None,
         grow_mask: float | None = None,
@@ -412,7 +418,7 @@ class Stability:
 
     def edit_remove_background(
         self,
-        image: object,
+        image: ImageInput,
         *,
         output_format: RemoveBackgroundFormat | None = None,
     ) -> ImageResult:
@@ -424,17 +430,17 @@ class Stability:
 
     def edit_replace_background_and_relight(
         self,
-        subject_image: object,
+        subject_image: ImageInput,
         *,
         background_prompt: str | None = None,
-        background_reference: object | None = None,
+        background_reference: ImageInput | None = None,
         foreground_prompt: str | None = None,
         negative_prompt: str | None = None,
         preserve_original_subject: float | None = None,
         original_background_depth: float | None = None,
         keep_original_background: bool | None = None,
         light_source_direction: LightSourceDirection | None = None,
-        light_reference: object | None = None,
+        light_reference: ImageInput | None = None,
         light_source_strength: float | None = None,
         seed: int | None = None,
         output_format: ImageFormat | None = None,
@@ -453,7 +459,7 @@ class Stability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         control_strength: float | None = None,
         negative_prompt: str | None = None,
         seed: int | None = None,
@@ -470,7 +476,7 @@ class Stability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         control_strength: float | None = None,
         negative_prompt: str | None = None,
         seed: int | None = None,
@@ -487,7 +493,7 @@ class Stability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         aspect_ratio: AspectRatio | None = None,
         fidelity: float | None = None,
         negative_prompt: str | None = None,
@@ -505,7 +511,7 @@ class Stability:
 
     def stable_fast_3d(
         self,
-        image: object,
+        image: ImageInput,
         *,
         texture_resolution: TextureResolution | Literal[512, 1024, 2048] | None = None,
         foreground_ratio: float | None = None,
@@ -534,8 +540,8 @@ class Stability:
         steps: int | None = None,
         samples: None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult: ...
 
     @overload
@@ -551,8 +557,8 @@ class Stability:
         steps: int | None = None,
         samples: int,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> list[ImageResult]: ...
 
     def text_to_image(
@@ -567,8 +573,8 @@ class Stability:
         steps: int | None = None,
         samples: int | None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult | list[ImageResult]:
         """Generate an image from text (v1alpha).
 
@@ -586,7 +592,7 @@ class Stability:
         self,
         prompt: Prompt,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_ENGINE,
         step_schedule_start: float | None = None,
@@ -595,8 +601,8 @@ class Stability:
         steps: int | None = None,
         samples: None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult: ...
 
     @overload
@@ -604,7 +610,7 @@ class Stability:
         self,
         prompt: Prompt,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_ENGINE,
         step_schedule_start: float | None = None,
@@ -613,15 +619,15 @@ class Stability:
         steps: int | None = None,
         samples: int,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> list[ImageResult]: ...
 
     def image_to_image(
         self,
         prompt: Prompt,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_ENGINE,
         step_schedule_start: float | None = None,
@@ -630,8 +636,8 @@ class Stability:
         steps: int | None = None,
         samples: int | None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult | list[ImageResult]:
         """Generate an image from an initial image and text (v1alpha); the output has the image's size.
 
@@ -646,17 +652,17 @@ class Stability:
         self,
         prompt: Prompt,
         *,
-        image: object,
-        mask: object | None = None,
-        mask_source: str | None = None,
+        image: ImageInput,
+        mask: ImageInput | None = None,
+        mask_source: MaskSource | None = None,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
         samples: None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult: ...
 
     @overload
@@ -664,34 +670,34 @@ class Stability:
         self,
         prompt: Prompt,
         *,
-        image: object,
-        mask: object | None = None,
-        mask_source: str | None = None,
+        image: ImageInput,
+        mask: ImageInput | None = None,
+        mask_source: MaskSource | None = None,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
         samples: int,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> list[ImageResult]: ...
 
     def masked_image_to_image(
         self,
         prompt: Prompt,
         *,
-        image: object,
-        mask: object | None = None,
-        mask_source: str | None = None,
+        image: ImageInput,
+        mask: ImageInput | None = None,
+        mask_source: MaskSource | None = None,
         negative_prompt: str | None = None,
         engine: str = DEFAULT_MASKING_ENGINE,
         cfg_scale: float | None = None,
         steps: int | None = None,
         samples: int | None = None,
         seed: int | None = None,
-        sampler: str | None = None,
-        clip_guidance_preset: str | None = None,
+        sampler: Sampler | None = None,
+        clip_guidance_preset: ClipGuidancePreset | None = None,
     ) -> ImageResult | list[ImageResult]:
         """Repaint the masked part of an image (v1alpha image-to-image/masking).
 
@@ -720,13 +726,13 @@ class Stability:
         self,
         prompt: str,
         *,
-        image: object,
-        mask: object | None = None,
+        image: ImageInput,
+        mask: ImageInput | None = None,
         search_prompt: str | None = None,
-        mode: Literal["search", "mask"] | None = None,
+        mode: InpaintMode | None = None,
         negative_prompt: str | None = None,
         seed: int | None = None,
-        output_format: Literal["png", "jpeg", "webp"] | None = None,
+        output_format: ImageFormat | None = None,
     ) -> ImageResult:
         """Repaint part of an image (v2alpha stable-image inpaint; 3 or 4 credits).
 
@@ -741,10 +747,10 @@ class Stability:
         self,
         prompt: str,
         *,
-        image: object,
+        image: ImageInput,
         negative_prompt: str | None = None,
         seed: int | None = None,
-        output_format: Literal["png", "jpeg", "webp"] | None = None,
+        output_format: ImageFormat | None = None,
         creativity: float | None = None,
     ) -> Job[ImageResult]:
         """Start an upscale (v2alpha, up to 4K; 25 credits) and return its job at once.
@@ -756,7 +762,7 @@ class Stability:
 
     def image_to_video(
         self,
-        image: object,
+        image: ImageInput,
         *,
         seed: int | None = None,
         cfg_scale: float | None = None,
@@ -776,13 +782,17 @@ class Job(Generic[_R]):
     ``job.wait()`` polls until done and returns the result; ``job.save(path)`` streams it to
     disk instead; ``job.poll()`` checks once. Keep ``job.id`` to resume later with
     ``client.jobs.get(job.kind, job.id)`` (with the same API key).
+
+    A job pickles as its kind, id and ``created_at``, without its client (which holds connections and locks):
+    unpickled, in another process or later, it is bound to a client with ``client.jobs.attach(job)``.
     """
 
     def __init__(self, client: Stability, kind: JobKind, job_id: str, *, started: float | None = None) -> None:
-        self._client = client
+        self._bound: Stability | None = client
         self.kind: JobKind = kind
-        self.id = job_id
-        self.created_at = datetime.now(UTC)
+        self.id: str = job_id
+        """The generation id the API gave the job."""
+        self.created_at: datetime = datetime.now(UTC)
         """When this handle was made (the start call's time, for a new job)."""
         self._started = started
         self._result: _R | None = None
@@ -804,6 +814,28 @@ class Job(Generic[_R]):
     def __repr__(self) -> str:
         state = "done" if self.done else (self.status.state if self.status else "started")
         return f"{type(self).__name__}(kind={self.kind!r}, id={self.id!r}, state={state!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # What names the job, not what waits for it: the client stays behind, and so does the start's
+        # monotonic time (meaningless in another process) and any result (the API keeps it 24 hours).
+        return {"kind": self.kind, "id": self.id, "created_at": self.created_at}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._bound = None
+        self.kind, self.id, self.created_at = state["kind"], state["id"], state["created_at"]
+        self._started = None
+        self._result = None
+        self.status = None
+        self._clock = time.monotonic
+
+    @property
+    def _client(self) -> Stability:
+        if self._bound is None:
+            raise ConfigurationError(
+                f"this {self.kind} job ({self.id}) was unpickled without a client: bind it to one with "
+                "job = client.jobs.attach(job)"
+            )
+        return self._bound
 
     def _interval(self, poll_interval: float | None) -> float:
         interval = DEFAULT_INTERVAL[self.kind] if poll_interval is None else poll_interval
@@ -963,3 +995,10 @@ class Jobs:
         "edit_replace_background_and_relight", "upscale", "image_to_video"); poll it with the same API key."""
         jobs.check_job(kind, job_id)
         return Job(self._client, kind, job_id)
+
+    def attach(self, job: Job[_R]) -> Job[_R]:
+        """Bind ``job`` to this client, in place, and return it: for a job unpickled in another process (or
+        one whose client was closed). Its kind, id and ``created_at`` are kept."""
+        jobs.check_job(job.kind, job.id)
+        job._bound = self._client
+        return job

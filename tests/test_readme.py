@@ -78,9 +78,9 @@ def test_readme_demo_command_runs_with_no_key(tmp_path: Path) -> None:
         "control-sketch.png", "control-structure.png", "control-style.png", "edit-erase.png", "edit-inpaint.png",
         "edit-outpaint.png", "edit-remove-background.png", "edit-replace-background-and-relight.png",
         "edit-search-and-recolor.png", "edit-search-and-replace.png", "generate-core.png", "generate-sd3.png",
-        "generate-ultra.png", "image-to-image.png", "image-to-video-v2beta.mp4", "image-to-video.mp4", "inpaint.jpg",
-        "masking.png", "stable-fast-3d.glb", "text-to-image.png", "upscale-conservative.png", "upscale-creative.png",
-        "upscale-fast.webp", "upscale.webp",
+        "generate-ultra.png", "image-to-image.png", "image-to-video-v2beta.mp4", "image-to-video.mp4", "index.html",
+        "inpaint.jpg", "input-mask.png", "input.png", "masking.png", "stable-fast-3d.glb", "text-to-image.png",
+        "upscale-conservative.png", "upscale-creative.png", "upscale-fast.webp", "upscale.webp",
     ]  # fmt: skip
 
 

@@ -38,6 +38,8 @@ class Console:
     json: bool
     out: TextIO
     err: TextIO
+    job: dict[str, str] | None = None
+    """The job the command started or resumed (its kind and id), for an error to name."""
 
     def result(self, human: str, data: dict[str, Any]) -> None:
         if self.json:
@@ -47,10 +49,11 @@ class Console:
         self.out.flush()
 
     def job_progress(self, job: Job[Any]) -> JobProgress:
-        """A job's live progress on stderr: drawn on a terminal, never in --json mode or a pipe."""
+        """A job's live progress on stderr: drawn when stderr is a terminal, whatever stdout's format (--json
+        keeps stdout to one JSON object; stderr is for people), never in a pipe or a log."""
         from .progress import JobProgress
 
-        return JobProgress(self.err, command_name(job.kind), job.id, live=False if self.json else None)
+        return JobProgress(self.err, command_name(job.kind), job.id)
 
     def note(self, text: str) -> None:
         """A plain line for people (never in --json mode, where stdout must stay one JSON object)."""

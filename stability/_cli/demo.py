@@ -2,7 +2,8 @@
 
 It needs no key and no network: the fake (``stability.testing``) answers real PNG, JPEG, WEBP and MP4 files.
 The demo owns its output folder: it writes fixed file names there (the command's name, the format's
-extension) and replaces them on the next run.
+extension; its inputs as ``input.png`` and ``input-mask.png``; the contact sheet, ``index.html``, that shows them
+all with the call that made each) and replaces them on the next run.
 
 What it runs comes from the registry: every operation with an ``example`` (the arguments to call it with) and
 a facade method, a job waited for and its result saved. An image argument is a ``DemoInput``: the first image
@@ -23,6 +24,7 @@ from .._operations.entry import DemoInput, Entry
 from .._results import ImageResult, ModelResult
 from .console import EXTENSIONS, CommandError, Console, check_writable, format_size
 from .parser import ExitCode
+from .sheet import INPUT_FILES, Card, Output, python_call, write_sheet
 
 if TYPE_CHECKING:
     from .._results import VideoResult
@@ -100,14 +102,17 @@ def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> in
         console.note(f"Fake server at {fake.base_url}")
         credits_before = fake.balance()
         with Stability(api_key=fake.api_key, base_url=fake.base_url) as client:
-            _run_all(client, folder, rows, console)
+            cards = _run_all(client, folder, rows, console)
         spent = credits_before - fake.balance()
     total = time.monotonic() - started
+    headline = f"{len(rows)} operations in {total:.1f}s, {spent:g} fake credits spent."
+    sheet = write_sheet(folder, cards, headline=headline)
     if console.json:
         console.result(
             "",
             {
                 "output_dir": str(folder),
+                "sheet": str(sheet),
                 "results": [r.data() for r in rows],
                 "credits_spent": spent,
                 "seconds": round(total, 3),
@@ -117,14 +122,17 @@ def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> in
         console.result(
             _table(rows)
             + f"\n\n{len(rows)} operations in {total:.1f}s, {spent:g} fake credits spent; outputs in {folder}/"
+            + f"\nSee them all, with the call that made each, in {sheet}"
             + "\nThe fake server has stopped. Point the same calls at the real API with STABILITY_API_KEY set.",
             {},
         )
     return ExitCode.OK
 
 
-def _run_all(client: Stability, folder: Path, rows: list[Row], console: Console) -> None:
+def _run_all(client: Stability, folder: Path, rows: list[Row], console: Console) -> list[Card]:
+    """Run every demo operation, appending its table row; returns the contact sheet's cards."""
     inputs: dict[DemoInput, bytes] = {}
+    cards: list[Card] = []
     for entry in demo_entries():
         begun = time.monotonic()
         name = entry.cli or entry.name
@@ -134,15 +142,23 @@ def _run_all(client: Stability, folder: Path, rows: list[Row], console: Console)
             with console.job_progress(result) as progress:
                 result = result.wait(poll_interval=POLL_INTERVAL, on_progress=progress.update)
         if entry.returns in _SUMMARIES:
-            cells = (_SUMMARIES[entry.returns](result), "-", "-", "-")
+            answer = _SUMMARIES[entry.returns](result)
+            cells: tuple[str, str, str, str] = (answer, "-", "-", "-")
+            cards.append(Card(name, entry.summary, python_call(entry), answer=answer))
         else:
             outputs = result if isinstance(result, list) else [result]
-            cells = _save(folder, name, outputs)
+            saved = _save(folder, name, outputs)
+            cells = (saved[0].file, saved[0].size, saved[0].seed, saved[0].finish)
+            cards.append(Card(name, entry.summary, python_call(entry), outputs=tuple(saved)))
             first = outputs[0]
             if DemoInput.IMAGE not in inputs and isinstance(first, ImageResult):
                 inputs[DemoInput.IMAGE] = _fitted(first)
                 inputs[DemoInput.MASK] = _mask(*INPUT_SIZE)
+                # The calls on the sheet name these files: they are what the demo passed.
+                for what, data in inputs.items():
+                    (folder / INPUT_FILES[what]).write_bytes(data)
         rows.append(Row(name, *cells, time.monotonic() - begun))
+    return cards
 
 
 def _input(inputs: Mapping[DemoInput, bytes], value: Any) -> Any:
@@ -153,18 +169,21 @@ def _input(inputs: Mapping[DemoInput, bytes], value: Any) -> Any:
     return inputs[value]
 
 
-def _save(folder: Path, name: str, outputs: list[ImageResult | VideoResult | ModelResult]) -> tuple[str, str, str, str]:
-    """Write the outputs as ``<command>.<ext>`` (several: ``<command>-1.<ext>``, ...); the first one's cells."""
-    cells: list[tuple[str, str, str, str]] = []
+def _save(folder: Path, name: str, outputs: list[ImageResult | VideoResult | ModelResult]) -> list[Output]:
+    """Write the outputs as ``<command>.<ext>`` (several: ``<command>-1.<ext>``, ...); what was written."""
+    saved: list[Output] = []
     for index, media in enumerate(outputs, 1):
         stem = name if len(outputs) == 1 else f"{name}-{index}"
         path = media.save(folder / (stem + EXTENSIONS[media.format]), overwrite=True)
-        dims = f" {media.width}x{media.height}" if isinstance(media, ImageResult) else ""
+        size = format_size(len(media.data))
         if isinstance(media, ModelResult):  # no seed or finish reason comes with a 3D model
-            cells.append((path.name, format_size(len(media.data)), "-", "-"))
+            saved.append(Output(path.name, "model", size, "-", "-"))
+        elif isinstance(media, ImageResult):
+            size += f" {media.width}x{media.height}"
+            saved.append(Output(path.name, "image", size, str(media.seed), media.finish_reason))
         else:
-            cells.append((path.name, f"{format_size(len(media.data))}{dims}", str(media.seed), media.finish_reason))
-    return cells[0]
+            saved.append(Output(path.name, "video", size, str(media.seed), media.finish_reason))
+    return saved
 
 
 INPUT_SIZE = (768, 768)

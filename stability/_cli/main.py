@@ -2,7 +2,8 @@
 
 Each subcommand turns its options into one call of the sync facade, writes the outputs atomically and prints
 one summary (or, with ``--json``, one JSON object on stdout). Every failure is one line on stderr and an exit
-code from ``ExitCode``; a traceback only with ``--debug``. Range and format checks are the facade's (so the
+code from ``ExitCode``; a traceback only with ``--debug``. The library's errors are said in the command's words
+(its options, its way out: ``messages``). Range and format checks are the facade's (so the
 command and the library refuse the same things). The subcommands come from the registry (``parser.commands``):
 one runner per kind of result (``Entry.returns``) collects the entry's arguments from the options of the same
 names and calls the facade method of the entry's name, so nothing here names an operation or an argument.
@@ -18,7 +19,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from .._core.errors import (
     APIConnectionError,
@@ -41,7 +42,8 @@ from .._core.validation import Image
 from .._operations.registry import REGISTRY, Entry
 from .._results import ModelResult
 from .console import EXTENSIONS, CommandError, Console, check_writable, command_name, format_size
-from .parser import COUNT, OUTPUT_FORMAT, Command, ExitCode, build_parser, commands, flag, output_formats
+from .messages import Names, configuration_message, validation_message
+from .parser import COUNT, OUTPUT_FORMAT, Command, ExitCode, build_parser, commands, output_formats
 
 if TYPE_CHECKING:
     from .._results import Account, Engine, ImageResult, VideoResult
@@ -232,6 +234,7 @@ def _images(console: Console, args: argparse.Namespace, command: Command) -> int
 
 def _job(console: Console, args: argparse.Namespace, command: Command) -> int:
     """A generation that starts a job: wait for it (or, with --no-wait, print its id) and write its result."""
+    _check_waiting(args)
     planned, call = _prepared(command.entry, args)
     with _client(args) as client:
         job = call(client)
@@ -243,8 +246,11 @@ def _result(console: Console, args: argparse.Namespace, command: Command) -> int
     from .._operations.jobs import check_job
 
     kinds = {REGISTRY[kind].cli: kind for entry in command.entries for kind in entry.finishes}
-    kind: Any = kinds.get(args.kind) or args.kind.replace("-", "_")  # checked just below
+    kind: Any = kinds.get(args.kind) or args.kind.replace("-", "_")
+    if kind not in kinds.values():  # said with the command names (check_job would list the method names)
+        raise ValidationError("kind", args.kind, "must be one of " + ", ".join(str(name) for name in kinds))
     check_job(kind, args.job_id)
+    _check_waiting(args)
     allowed, default = output_formats(REGISTRY[kind])
     planned = planned_outputs(args, output_format(args.output, None, allowed, default))
     with _client(args) as client:
@@ -279,6 +285,20 @@ def _shown(path: Path) -> Path:
         return path
 
 
+def _check_waiting(args: argparse.Namespace) -> None:
+    """``--deadline`` and ``--poll-interval``, checked as the wait checks them, before a job is paid for;
+    ``--deadline`` in its own name (the wait calls it ``timeout``, which is another option here)."""
+    from .._core.polling import wait_timeout
+    from .._sync_client import Job
+
+    try:
+        wait_timeout(args.deadline)
+    except ValidationError:
+        raise ValidationError("deadline", args.deadline, "must be a number of seconds >= 0, or inf") from None
+    # The job's own check (it reads nothing of the job when an interval is given, as the command always gives).
+    Job._interval(cast("Job[Any]", None), args.poll_interval)
+
+
 def _resume_hint(job: Job[Any]) -> str:
     return f"stability result {command_name(job.kind)} {job.id}"
 
@@ -288,6 +308,7 @@ def _finish_job(
 ) -> int:
     """Wait for a job with live progress (on a terminal), then write its result; or, with --no-wait, its id."""
     operation = command_name(job.kind)
+    console.job = {"kind": job.kind, "id": job.id}  # an error from here on names the job (--json: as fields)
     if getattr(args, "no_wait", False):
         console.result(
             f"{operation} job started: {job.id}\ndownload it with: {_resume_hint(job)} -o FILE",
@@ -311,6 +332,11 @@ def _finish_job(
         ) from None
     stem = f"{operation}-{job.id[:12]}"
     path = planned[0] if planned else default_path(stem, media.format, force=args.force)
+    if planned and not Path(args.output).suffix and path.suffix != EXTENSIONS[media.format]:
+        # -o without an extension: the one of the format the job made (``result`` could only guess it).
+        path = path.with_suffix(EXTENSIONS[media.format])
+        _check_outputs([path], force=args.force)
+    _check_suffix(path, media.format, job)
     try:
         saved = media.save(path, overwrite=args.force)
     except (OSError, StabilityError) as exc:
@@ -319,6 +345,18 @@ def _finish_job(
             ExitCode.USAGE if isinstance(exc, FileExistsError) else ExitCode.ERROR,
         ) from exc
     return _report_outputs(console, args, operation, [(saved, media)], job)
+
+
+def _check_suffix(path: Path, fmt: str, job: Job[Any]) -> None:
+    """A job's format is known only once it is done (``result`` cannot know what the start asked for): an
+    ``-o`` extension of another format is refused with the command's way out, not the library's (convert)."""
+    named = _SUFFIXES.get(path.suffix.lower())
+    if named is not None and named != fmt:
+        right = path.with_suffix(EXTENSIONS[fmt])
+        raise CommandError(
+            f"-o {path}: the {command_name(job.kind)} job's result is {fmt.upper()}, not {named.upper()}: write it "
+            f"with -o {right}. The result is kept for 24 hours: {_resume_hint(job)} -o {right}"
+        )
 
 
 def _call(args: argparse.Namespace, command: Command) -> Any:
@@ -388,9 +426,17 @@ def _runner(command: Command) -> Callable[[Console, argparse.Namespace], int]:
     return lambda console, args: run(console, args, command)
 
 
+def _completion(console: Console, args: argparse.Namespace) -> int:
+    from .completion import SCRIPTS
+
+    console.out.write(SCRIPTS[args.shell](build_parser()))
+    return ExitCode.OK
+
+
 COMMANDS: dict[str, Callable[[Console, argparse.Namespace], int]] = {
     **{command.name: _runner(command) for command in commands()},
     "demo": _demo,
+    "completion": _completion,
 }
 """Each subcommand's runner (``fake-server`` is handed its arguments before they are parsed)."""
 
@@ -408,30 +454,27 @@ def _fail(message: str) -> NoReturn:
     raise SystemExit(ExitCode.USAGE)
 
 
-def _error_data(exc: BaseException, code: ExitCode, message: str) -> dict[str, Any]:
+def _error_data(
+    exc: BaseException, code: ExitCode, message: str, option: str | None, job: dict[str, str] | None
+) -> dict[str, Any]:
     data: dict[str, Any] = {"type": type(exc).__name__, "exit_code": int(code), "message": message}
     if isinstance(exc, APIError):
         data.update(status_code=exc.status_code, name=exc.name, error_id=exc.error_id, request_id=exc.request_id)
     if isinstance(exc, ValidationError):
         data.update(field=exc.field, rule=exc.rule)
+        if option is not None:
+            data["option"] = option
+    if job is not None:
+        data["job"] = job
     return data
 
 
-def _typed(parser: argparse.ArgumentParser, args: argparse.Namespace, field: str) -> str:
-    """How the user typed the argument ``field``: a positional's metavar (PROMPT), else its option."""
-    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    for action in subparsers.choices[args.command]._actions:
-        if action.dest == field:
-            return action.option_strings[-1] if action.option_strings else str(action.metavar or field.upper())
-    return flag(field)
-
-
-def _message(exc: BaseException, args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
-    if isinstance(exc, ValidationError) and exc.field in vars(args):
-        # Name the option the user typed, not the Python parameter behind it.
-        name = _typed(parser, args, exc.field)
-        value = exc.value if isinstance(exc.value, str | int | float) else str(exc).split(":", 1)[0]
-        return f"{name} {value}: {exc.rule}"
+def _message(exc: BaseException, names: Names) -> str:
+    # Name the option the user typed, not the Python parameter behind it, and give the command's advice.
+    if isinstance(exc, ValidationError):
+        return validation_message(exc, names)
+    if isinstance(exc, ConfigurationError):
+        return configuration_message(exc, names)
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
     return str(exc) or type(exc).__name__
@@ -488,7 +531,8 @@ _DEBUG_HANDLER = "stability --debug"
 
 def _report(console: Console, exc: BaseException, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     code = exit_code(exc)
-    message = " ".join(_redact(_message(exc, args, parser)).split())
+    names = Names.of(parser, args)
+    message = " ".join(_redact(_message(exc, names)).split())
     if getattr(args, "debug", False):
         console.err.write(_redact("".join(traceback.format_exception(exc))))
     if not isinstance(exc, StabilityError | CommandError | FileExistsError | KeyboardInterrupt):
@@ -496,6 +540,8 @@ def _report(console: Console, exc: BaseException, args: argparse.Namespace, pars
     console.err.write(f"stability: error: {message}\n")
     console.err.flush()
     if console.json:
-        console.out.write(json.dumps({"error": _error_data(exc, code, message)}, sort_keys=True) + "\n")
+        option = names.option(exc.field) if isinstance(exc, ValidationError) else None
+        error = _error_data(exc, code, message, option, console.job)
+        console.out.write(json.dumps({"error": error}, sort_keys=True) + "\n")
         console.out.flush()
     return int(code)

@@ -20,13 +20,14 @@ from typing import Any, cast
 from .._core import limits as L
 from .._core.polling import DEFAULT_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from .._core.retry import DEFAULT_MAX_RETRIES
-from .._core.validation import Choice, Flag, Image, Number, Prompts, Text
+from .._core.validation import Choice, Flag, Image, Number, PathSegment, Prompts, Text
 from .._operations.registry import REGISTRY, Entry, Param
 from .._version import __version__
 
 
 class ExitCode(IntEnum):
-    """The command's exit statuses; ``EXIT_CODES`` (every ``--help``) is written from ``_MEANINGS``."""
+    """The command's exit statuses; ``EXIT_CODES`` (the top ``--help`` and the README) is written from
+    ``_MEANINGS``, and each subcommand's ``--help`` lists those that apply to it (``exit_codes``)."""
 
     OK = 0
     ERROR = 1
@@ -58,7 +59,67 @@ _MEANINGS = {
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 
-EXIT_CODES = "exit codes:\n" + "\n".join(f"{int(code):>5}  {meaning}" for code, meaning in _MEANINGS.items())
+
+def _table(meanings: Mapping[ExitCode, str]) -> str:
+    return "exit codes:\n" + "\n".join(f"{int(code):>5}  {meaning}" for code, meaning in meanings.items())
+
+
+EXIT_CODES = _table(_MEANINGS)
+"""Every exit code: the top ``--help`` (and the README's table)."""
+
+_WRITES = ("images", "image", "model", "job", "result")
+"""What ``Entry.returns`` says of a command that writes files."""
+
+
+def exit_codes(command: Command) -> str:
+    """The exit codes a subcommand can end with, each said for that command (a 3D model is never filtered,
+    only jobs have a deadline, only a job result or an engine can be missing)."""
+    entry = command.entry
+    writes, result = entry.returns in _WRITES, entry.returns == "result"
+    usage = ["a bad option", "an output file that exists (pass --force)"] if writes else ["a bad option"]
+    meanings = {
+        ExitCode.OK: "success",
+        ExitCode.ERROR: "any other error",
+        ExitCode.USAGE: f"usage: {', '.join(usage)} or an unusable --base-url",
+    }
+    if entry.params or result:
+        files = any(isinstance(param.rule, Image) for param in entry.params.values())
+        broken = "a documented limit broken" + (" or an unusable input file" if files else "")
+        meanings[ExitCode.VALIDATION] = f"validation: {broken} (nothing was sent), or a 400, 413 or 422"
+    meanings[ExitCode.AUTH] = _MEANINGS[ExitCode.AUTH]
+    engines = [flag(name) for name, param in entry.params.items() if isinstance(param.rule, PathSegment)]
+    if result:
+        meanings[ExitCode.NOT_FOUND] = "not found: 404 (a job result that expired or belongs to another key)"
+    elif engines:
+        meanings[ExitCode.NOT_FOUND] = f"not found: 404 (an unknown {' or '.join(engines)})"
+    for code in (ExitCode.RATE_LIMITED, ExitCode.SERVER, ExitCode.NETWORK):
+        meanings[code] = _MEANINGS[code]
+    if entry.returns in ("job", "result"):
+        meanings[ExitCode.JOB_DEADLINE] = _MEANINGS[ExitCode.JOB_DEADLINE]
+    if writes:
+        filtered = "" if entry.returns == "model" else " or filtered (--fail-on-filtered)"
+        meanings[ExitCode.CONTENT] = f"content: moderated (403 content_moderation){filtered}"
+    meanings[ExitCode.INTERRUPTED] = _MEANINGS[ExitCode.INTERRUPTED]
+    return _table(meanings)
+
+
+SHELLS = ("bash", "zsh", "fish")
+"""The shells ``stability completion`` writes a script for."""
+
+_INSTALL_COMPLETION = """\
+bash: add to ~/.bashrc:            source <(stability completion bash)
+zsh:  after compinit in ~/.zshrc:  source <(stability completion zsh)
+      (or save it as _stability in a directory of $fpath)
+fish: stability completion fish > ~/.config/fish/completions/stability.fish"""
+
+DEMO_EXIT_CODES = _table(
+    {
+        ExitCode.OK: "success",
+        ExitCode.ERROR: "any other error",
+        ExitCode.USAGE: "usage: a bad option, or the testing extra missing",
+        ExitCode.INTERRUPTED: _MEANINGS[ExitCode.INTERRUPTED],
+    }
+)
 
 ENVIRONMENT = """\
 environment:
@@ -252,15 +313,18 @@ def _common(prog_options: argparse.ArgumentParser, organization: str | None = No
     )
 
 
-def _output(group: argparse._ArgumentGroup, what: str, *, model: bool = False) -> None:
-    """-o, --force, and (for what the content filter may change: not a 3D model) --fail-on-filtered."""
-    named = "the operation" if model else "the operation and the seed"
-    samples = "" if model else "; several samples become PATH-1, PATH-2, ..."
+def _output(
+    group: argparse._ArgumentGroup, what: str, *, model: bool = False, samples: bool = False, job: bool = False
+) -> None:
+    """-o, --force, and (for what the content filter may change: not a 3D model) --fail-on-filtered. Only a
+    command that can make several outputs at once (a ``samples`` argument) says how they are named."""
+    named = "the operation" if model else "the operation and the job id" if job else "the operation and the seed"
+    several = "; several samples become PATH-1, PATH-2, ..." if samples else ""
     group.add_argument(
         "-o",
         "--output",
         metavar="PATH",
-        help=f"write {what} here (default: a new file named after {named}, in the current directory){samples}",
+        help=f"write {what} here (default: a new file named after {named}, in the current directory){several}",
     )
     group.add_argument("--force", action="store_true", help="replace an existing output file (default: refuse)")
     if model:
@@ -357,6 +421,8 @@ def _operation(sub: argparse.ArgumentParser, command: Command, registry: Mapping
             sub.add_argument_group("files"),
             f"the {allowed[0].upper()}" if len(allowed) == 1 else f"the {_media(entry, registry)}",
             model=entry.returns == "model",
+            samples=COUNT in entry.params,
+            job=entry.returns == "job",
         )
     if entry.returns == "job":
         _waiting(sub, _poll_interval([entry.name]))
@@ -368,7 +434,7 @@ def _result(sub: argparse.ArgumentParser, command: Command, registry: Mapping[st
     kinds = list(dict.fromkeys(kind for entry in command.entries for kind in entry.finishes))
     sub.add_argument("kind", metavar="KIND", help=" or ".join(registry[kind].cli or kind for kind in kinds))
     sub.add_argument("job_id", metavar="ID", help=f"the {L.GENERATION_ID_LENGTH}-character id the job start printed")
-    _output(sub.add_argument_group("files"), "the result")
+    _output(sub.add_argument_group("files"), "the result", job=True)
     _waiting(sub, _poll_interval(kinds), no_wait=False)
     _common(sub)
 
@@ -385,13 +451,11 @@ def build_parser(registry: Mapping[str, Entry] = REGISTRY) -> argparse.ArgumentP
     parser.add_argument("--version", action="version", version=f"stability {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name: str, summary: str) -> argparse.ArgumentParser:
-        return subparsers.add_parser(
-            name, help=summary, description=summary, epilog=EXIT_CODES, formatter_class=_Formatter
-        )
+    def command(name: str, summary: str, codes: str) -> argparse.ArgumentParser:
+        return subparsers.add_parser(name, help=summary, description=summary, epilog=codes, formatter_class=_Formatter)
 
     for each in commands(registry):
-        sub = command(each.name, each.entry.summary)
+        sub = command(each.name, each.entry.summary, exit_codes(each))
         (_result if each.entry.returns == "result" else _operation)(sub, each, registry)
 
     subparsers.add_parser(
@@ -400,7 +464,9 @@ def build_parser(registry: Mapping[str, Entry] = REGISTRY) -> argparse.ArgumentP
         add_help=False,
     )
     sub = command(
-        "demo", "Run every operation on a local fake server (no key, no network) and write the outputs to a folder."
+        "demo",
+        "Run every operation on a local fake server (no key, no network) and write the outputs to a folder.",
+        DEMO_EXIT_CODES,
     )
     sub.add_argument(
         "--output-dir",
@@ -415,4 +481,10 @@ def build_parser(registry: Mapping[str, Entry] = REGISTRY) -> argparse.ArgumentP
     sub.add_argument(
         "--debug", action="store_true", help="log each request to the fake server on stderr and show tracebacks"
     )
+    sub = command(
+        "completion",
+        "Print the shell completion script of the command (its subcommands and their options) for bash, zsh or fish.",
+        f"{_INSTALL_COMPLETION}\n\n{_table({ExitCode.OK: 'success', ExitCode.USAGE: 'usage: a shell not listed'})}",
+    )
+    sub.add_argument("shell", choices=SHELLS, metavar="SHELL", help=f"one of {', '.join(SHELLS)}")
     return parser

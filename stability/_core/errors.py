@@ -55,6 +55,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestTooLargeError",
+    "SaveError",
     "ServerError",
     "StabilityError",
     "UnprocessableEntityError",
@@ -130,7 +131,7 @@ class APIError(StabilityError):
         """What the API said went wrong, one message per problem."""
         self.request_id = request_id
         """The ``x-request-id`` of the answer, when the API sent one."""
-        self.headers = dict(headers)
+        self.headers: dict[str, str] = dict(headers)
         """The answer's headers."""
         self.body = body
         """The raw answer body."""

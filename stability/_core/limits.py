@@ -11,10 +11,14 @@ from typing import Final, get_args
 
 from .._types import (
     AspectRatio,
+    ClipGuidancePreset,
     ImageFormat,
+    InpaintMode,
     LightSourceDirection,
+    MaskSource,
     Remesh,
     RemoveBackgroundFormat,
+    Sampler,
     Sd3Format,
     Sd3Mode,
     Sd3Model,
@@ -50,25 +54,15 @@ V1_SAMPLES: Final = Bounds(1, 10)
 V1_SEED: Final = Bounds(0, 2_147_483_647)
 V1_PROMPT_MAX_CHARS: Final = 2000
 V1_STEP_SCHEDULE: Final = Bounds(0, 1)
-V1_CLIP_GUIDANCE_PRESETS: Final = ("FAST_BLUE", "FAST_GREEN", "NONE", "SIMPLE", "SLOW", "SLOWER", "SLOWEST")
-V1_SAMPLERS: Final = (
-    "DDIM",
-    "DDPM",
-    "K_DPMPP_2M",
-    "K_DPMPP_2S_ANCESTRAL",
-    "K_DPM_2",
-    "K_DPM_2_ANCESTRAL",
-    "K_EULER",
-    "K_EULER_ANCESTRAL",
-    "K_HEUN",
-    "K_LMS",
-)
-V1_MASK_SOURCES: Final = ("MASK_IMAGE_WHITE", "MASK_IMAGE_BLACK", "INIT_IMAGE_ALPHA")
+# The closed sets of strings are the Literal types of the clients' signatures (``stability/_types.py``).
+V1_CLIP_GUIDANCE_PRESETS: Final[tuple[str, ...]] = get_args(ClipGuidancePreset)
+V1_SAMPLERS: Final[tuple[str, ...]] = get_args(Sampler)
+V1_MASK_SOURCES: Final[tuple[str, ...]] = get_args(MaskSource)
 
 # v2alpha
 V2_SEED: Final = Bounds(0, 4_294_967_294)
 V2_PROMPT_MAX_CHARS: Final = 10_000
-V2_OUTPUT_FORMATS: Final = ("jpeg", "png", "webp")
+V2_OUTPUT_FORMATS: Final[tuple[str, ...]] = get_args(ImageFormat)
 V2_MIN_SIDE: Final = 64
 INPAINT_PIXELS: Final = Bounds(4_096, 9_437_184)
 UPSCALE_PIXELS: Final = Bounds(4_096, 1_048_576)
@@ -76,7 +70,7 @@ UPSCALE_CREATIVITY: Final = Bounds(0, 0.35)
 VIDEO_SIZES: Final = ((1024, 576), (576, 1024), (768, 768))
 VIDEO_CFG_SCALE: Final = Bounds(0, 10)
 VIDEO_MOTION_BUCKET_ID: Final = Bounds(1, 255)
-INPAINT_MODES: Final = ("search", "mask")
+INPAINT_MODES: Final[tuple[str, ...]] = get_args(InpaintMode)
 
 # Input formats each operation accepts, sniffed from the bytes.
 V1_INPUT_FORMATS: Final = ("png", "jpeg", "webp")

@@ -15,7 +15,7 @@ import importlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .._core import limits as L
 from .._core import validation as check
@@ -24,6 +24,7 @@ from .._core.flow import Answer, Operation, Request, Sink
 from .._files.inputs import ImageSource
 from .._files.sniffing import sniff_image
 from .._results import ImageResult
+from .._types import FinishReason
 from .entry import Entry
 
 # ------------------------------------------------------------------------------------------- building
@@ -260,10 +261,11 @@ def _image(
     )
 
 
-def _finish_reason(value: Any) -> str:
+def _finish_reason(value: Any) -> FinishReason:
     if not value or not isinstance(value, str):
         return "SUCCESS"
-    return value if len(value) <= 64 else value[:61] + "..."
+    # The documented values are the type; one the API adds later is passed on rather than refused with a paid image.
+    return cast("FinishReason", value if len(value) <= 64 else value[:61] + "...")
 
 
 def _b64(value: Any) -> bytes:

@@ -228,30 +228,37 @@ class App:
             self._limiter = RateLimiter(*limit) if limit is not None else None
 
     def inject(self, operation: str | None, fault: Fault, times: int) -> None:
+        """Answer the next ``times`` requests to ``operation`` (None: any) with ``fault``."""
         with self._lock:
             self._faults.add(operation, fault, times)
 
     def clear_faults(self) -> None:
+        """Drop every fault not yet served."""
         with self._lock:
             self._faults.clear()
 
     def pending_faults(self) -> int:
+        """How many injected faults are still to be served."""
         with self._lock:
             return self._faults.pending()
 
     def requests(self) -> list[RecordedRequest]:
+        """Every request received so far, oldest first."""
         with self._lock:
             return list(self._requests)
 
     def count(self, operation: str | None) -> int:
+        """How many requests ``operation`` (None: any) received."""
         with self._lock:
             return sum(1 for r in self._requests if operation is None or r.operation == operation)
 
     def charges(self, operation: str | None) -> int:
+        """How many charged answers ``operation`` (None: any) gave."""
         with self._lock:
             return self._charges.total() if operation is None else self._charges[operation]
 
     def balance(self, key: str) -> float:
+        """The credits left on the API key ``key``."""
         with self._lock:
             return self._balances[key]
 
@@ -586,6 +593,7 @@ class App:
         found, data = _required(values["image"])
         salt = f"{hashlib.sha256(data).hexdigest()}:{given(values['motion_bucket_id'], 127):g}"
         job = self._start_job(call, given(values["seed"], 0), found.width, found.height, salt, self._video_output)
+        job.image = data  # the video's frames show it
         return self._started(call, job)
 
     def _upscale(self, call: Call, pixels: L.Bounds = L.UPSCALE_PIXELS, output: int | None = None) -> Reply:
@@ -687,13 +695,15 @@ class App:
             return job
 
     def _video_output(self, job: Job) -> Output:
-        video = self._video(job)
-        if isinstance(video, bytes):
-            video = self._cached(("video", job.width, job.height), lambda: _as_bytes(self._video(job)))
-        return "video/mp4", video
+        if self.settings.video_bytes is not None:
+            return "video/mp4", self._video(job)  # padded and streamed: never held whole
+        return "video/mp4", self._cached(("video", job.width, job.height), lambda: _as_bytes(self._video(job)))
 
     def _video(self, job: Job) -> media.Body:
-        return media.mp4(job.width, job.height, seed=job.seed, salt=job.salt, size=self.settings.video_bytes)
+        image = _decode(job.image, "image", "bad_request")
+        return media.mp4(
+            job.width, job.height, seed=job.seed, salt=job.salt, size=self.settings.video_bytes, image=image
+        )
 
     def _upscale_output(self, job: Job) -> Output:
         if job.result is None:

@@ -17,20 +17,43 @@ from ._fake import DEFAULT_RATE_LIMIT, FakeStability
 def build_parser(prog: str = "python -m stability.testing") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Run a local fake of the Stability AI REST API.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on; 0 picks a free one")
-    parser.add_argument("--job-duration", type=float, default=0.0, metavar="S", help="seconds a job stays 202")
-    parser.add_argument("--api-key", action="append", dest="api_keys", metavar="KEY", help="accept this key")
-    parser.add_argument("--balance", type=float, default=1000.0, help="credits each key starts with")
-    parser.add_argument("--no-rate-limit", action="store_true", help="turn off the 150 requests / 10 s limit")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on; 0 picks a free one (default: 8080)")
+    parser.add_argument(
+        "--job-duration", type=float, default=0.0, metavar="S", help="seconds a job stays 202 (default: 0)"
+    )
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        metavar="KEY",
+        help="accept this key; repeat for several (default: one new key, printed at the start)",
+    )
+    parser.add_argument("--balance", type=float, default=1000.0, help="credits each key starts with (default: 1000)")
+    parser.add_argument(
+        "--no-rate-limit",
+        action="store_true",
+        help="turn off the 150 requests / 10 s limit (default: on, as the service)",
+    )
     parser.add_argument(
         "--retry-after",
         action="store_true",
-        help="add Retry-After to the rate limit's 429s (the service documents none, so neither does the fake)",
+        help="add Retry-After to the rate limit's 429s (default: none; the service documents none, so neither "
+        "does the fake)",
     )
-    parser.add_argument("--video-bytes", type=int, default=None, metavar="N", help="pad MP4 results to N bytes")
-    parser.add_argument("--image-bytes", type=int, default=None, metavar="N", help="pad PNG results to N bytes")
-    parser.add_argument("--fast", action="store_true", help="reuse outputs per operation, size and format")
-    parser.add_argument("--json", action="store_true", help='print one line {"base_url": ..., "api_key": ...}')
+    parser.add_argument(
+        "--video-bytes", type=int, default=None, metavar="N", help="pad MP4 results to N bytes (default: no padding)"
+    )
+    parser.add_argument(
+        "--image-bytes", type=int, default=None, metavar="N", help="pad PNG results to N bytes (default: no padding)"
+    )
+    parser.add_argument(
+        "--fast", action="store_true", help="reuse outputs per operation, size and format (default: make each anew)"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print one line {"base_url": ..., "api_key": ...} (default: the URL and key as text)',
+    )
     return parser
 
 

@@ -92,7 +92,7 @@ class FakeStability:
             image_bytes=image_bytes,
             fast=fast,
         )
-        self.clock = Clock()
+        self.clock: Clock = Clock()
         """The fake's clock; `fake.clock.advance(seconds)` moves job timing, retention and rate limits."""
         self._app = App(settings, self.clock)
         self._host, self._port = host, port

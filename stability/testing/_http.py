@@ -38,6 +38,7 @@ class Headers(Mapping[str, str]):
         return f"Headers({dict(self.items())!r})"
 
     def without(self, *names: str) -> Headers:
+        """A copy without the headers ``names`` (any case)."""
         drop = {name.lower() for name in names}
         return Headers(pair for key, pair in self._items.items() if key not in drop)
 

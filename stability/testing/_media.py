@@ -1,4 +1,4 @@
-"""Real media for the fake: format sniffing from bytes, deterministic images, and a structurally valid MP4.
+"""Real media for the fake: format sniffing from bytes, deterministic images, and a playable MP4 (see `_h264`).
 
 Formats and sizes are read from the bytes (PNG IHDR, JPEG SOF, WEBP VP8/VP8L/VP8X headers), never from file
 names, and without decoding, so limits are checked before any pixel is touched. Pillow is imported lazily:
@@ -290,6 +290,7 @@ class StreamBody:
     chunks: Callable[[], Iterator[bytes]]
 
     def read_all(self) -> bytes:
+        """The whole body in memory."""
         return b"".join(self.chunks())
 
 
@@ -330,61 +331,50 @@ def json_with_base64(prefix: bytes, payload: Body, suffix: bytes) -> Body:
 
 # ------------------------------------------------------------------------------------------------ MP4
 
-
-def _box(kind: bytes, payload: bytes) -> bytes:
-    return struct.pack(">I4s", 8 + len(payload), kind) + payload
-
-
-_MATRIX = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
-FPS = 25
+FPS = 10
 FRAMES = 25
+"""2.5 seconds at a low frame rate: only the first frame is raw samples (width * height * 1.5 bytes, about
+0.9 MB at the image-to-video sizes); the others are motion vectors of about 1.5 KB each (see `_h264`)."""
+PAN = 0.06
+"""How far the picture moves over the clip, as a share of its shorter side."""
 
 
-def _moov(width: int, height: int) -> bytes:
-    duration = FRAMES * 1000 // FPS
-    mvhd = _box(
-        b"mvhd",
-        struct.pack(">IIIII", 0, 0, 0, 1000, duration)
-        + struct.pack(">IH10x", 0x10000, 0x100)
-        + _MATRIX
-        + bytes(24)
-        + struct.pack(">I", 2),
-    )
-    tkhd = _box(
-        b"tkhd",
-        struct.pack(">IIIII", 3, 0, 0, 1, 0)
-        + struct.pack(">I8xhhh2x", duration, 0, 0, 0)
-        + _MATRIX
-        + struct.pack(">II", width << 16, height << 16),
-    )
-    mdhd = _box(b"mdhd", struct.pack(">IIIIIHH", 0, 0, 0, FPS * 512, FRAMES * 512, 0x55C4, 0))
-    hdlr = _box(b"hdlr", struct.pack(">II4s12x", 0, 0, b"vide") + b"VideoHandler\x00")
-    return _box(b"moov", mvhd + _box(b"trak", tkhd + _box(b"mdia", mdhd + hdlr)))
+def pan(width: int, height: int, *, seed: int, salt: str) -> list[tuple[int, int]]:
+    """Each later frame's offset from the first, in whole pixels: a straight, even pan in a seeded direction."""
+    angle = _palette(seed, salt)[0] / 256 * 2 * math.pi
+    reach = PAN * min(width, height)
+    steps = [index / (FRAMES - 1) for index in range(1, FRAMES)]
+    return [(round(step * reach * math.cos(angle)), round(step * reach * math.sin(angle))) for step in steps]
 
 
-def mp4(width: int, height: int, *, seed: int, salt: str, size: int | None = None) -> Body:
-    """An MP4 with ftyp, moov (mvhd, trak: tkhd with the frame size, mdia) and mdat boxes.
+def mp4(width: int, height: int, *, seed: int, salt: str, size: int | None = None, image: Image | None = None) -> Body:
+    """A playable H.264 MP4 (see `_h264`) of `image` (else a seeded picture) panning slowly, `FRAMES` frames.
 
-    The mdat holds seeded bytes; with `size`, it is padded so the file is about `size` bytes, and the result
-    is a `StreamBody` whose padding is produced chunk by chunk.
+    With `size` larger than the clip, its mdat is padded with zeros after the frames so the file is exactly
+    `size` bytes, and the result is a `StreamBody` that converts the picture and produces the padding chunk
+    by chunk when it is read.
     """
-    ftyp = _box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2avc1mp41")
-    moov = _moov(width, height)
-    frames = b"".join(_palette(seed, f"{salt}:{frame}") for frame in range(FRAMES * 4))
-    if size is None or size <= len(ftyp) + len(moov) + 16 + len(frames):
-        return ftyp + moov + _box(b"mdat", frames)
-    payload_size = size - len(ftyp) - len(moov) - 16
-    # A 64-bit mdat header (size 1 + largesize), valid at any size.
-    head = ftyp + moov + struct.pack(">I4sQ", 1, b"mdat", 16 + payload_size) + frames
-    padding = payload_size - len(frames)
+    from . import _h264
+
+    picture = render(width, height, seed=seed, salt=salt) if image is None else image.convert("RGB")
+    if picture.size != (width, height):
+        picture = resized(picture, (width, height))
+    stream = _h264.Stream(width, height, FPS)
+    moved = [stream.moved(index, dx, dy) for index, (dx, dy) in enumerate(pan(width, height, seed=seed, salt=salt), 1)]
+    layout = _h264.layout(stream, moved, size)
+    if not layout.padding:
+        return b"".join((layout.head, *_h264.samples(stream, picture, moved)))
 
     def chunks() -> Iterator[bytes]:
-        yield head
+        yield layout.head
+        for sample in _h264.samples(stream, picture, moved):
+            for start in range(0, len(sample), CHUNK_SIZE):
+                yield sample[start : start + CHUNK_SIZE]
         block = bytes(CHUNK_SIZE)
-        left = padding
+        left = layout.padding
         while left > 0:
             step = min(left, CHUNK_SIZE)
             yield block if step == CHUNK_SIZE else block[:step]
             left -= step
 
-    return StreamBody(len(head) + padding, chunks)
+    return StreamBody(layout.length, chunks)

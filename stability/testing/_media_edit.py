@@ -107,7 +107,9 @@ def sketched(sketch: Image, generated: Image, strength: float) -> Image:
 
     lines = sketch.convert("L").filter(ImageFilter.FIND_EDGES)
     ink = Image.new("RGB", sketch.size, (24, 24, 24))
-    return Image.composite(ink, generated.resize(sketch.size), lines.point(lambda value: round(value * strength)))
+    return Image.composite(
+        ink, generated.resize(sketch.size), lines.point([round(value * strength) for value in range(256)])
+    )
 
 
 def structured(image: Image, generated: Image, strength: float) -> Image:
@@ -171,6 +173,8 @@ def relit(
     scene = Image.composite(rgb, background.convert("RGB").resize(rgb.size, Image.Resampling.BILINEAR), mask)
     if light is not None:
         brighter = ImageEnhance.Brightness(scene).enhance(1.0 + strength)
-        scene = Image.composite(brighter, scene, light.point(lambda value: round(value * min(1.0, strength * 2))))
+        scene = Image.composite(
+            brighter, scene, light.point([round(value * min(1.0, strength * 2)) for value in range(256)])
+        )
     kept = Image.blend(scene, rgb, max(0.0, min(1.0, preserve)))
     return Image.composite(kept, scene, mask)

@@ -35,7 +35,10 @@ def version_of(path: str) -> Version:
     """The API version whose error shape a path answers in: its first segment's (v1alpha's goa errors, v1's
     `{id, name, message}`, v2alpha's and v2beta's `{id, name, errors}`); v2alpha's for a path of no version."""
     first = path.lstrip("/").split("/", 1)[0]
-    return next((version for version in VERSIONS if version == first), "v2alpha")
+    for version in VERSIONS:
+        if version == first:
+            return version
+    return "v2alpha"
 
 
 @functools.cache

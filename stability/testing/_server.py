@@ -80,7 +80,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "stability-fake"
     sys_version = ""
     disable_nagle_algorithm = True
-    server: _Server
+    # The server that made this handler is always ours: narrowed here so that its app is typed.
+    server: _Server  # pyright: ignore[reportIncompatibleVariableOverride]
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the fake's log is `FakeStability.requests`."""

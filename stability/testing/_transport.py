@@ -26,6 +26,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._app = app
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer ``request`` from an ``httpx.Client``, with the fault or delay the app chose."""
         body = request.stream if isinstance(request.stream, httpx.SyncByteStream) else [request.read()]
         reply = self._app.handle(_incoming(request, body))
         _raise_for_drop(reply, request, before=True)
@@ -37,6 +38,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return _response(reply, _SyncBody(reply, request))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer ``request`` from an ``httpx.AsyncClient``, with the fault or delay the app chose."""
         content = await request.aread()
         reply = self._app.handle(_incoming(request, [content]))
         _raise_for_drop(reply, request, before=True)

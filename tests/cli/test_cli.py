@@ -47,8 +47,16 @@ def picture(path: Path) -> tuple[str, tuple[int, int]]:
 
 
 def is_mp4(path: Path) -> bool:
+    """A video that plays: FFmpeg (PyAV) decodes every frame of its one H.264 stream (issue 17)."""
+    import av
+
     data = path.read_bytes()
-    return len(data) > 16 and data[4:8] == b"ftyp"
+    if len(data) <= 16 or data[4:8] != b"ftyp":
+        return False
+    with av.open(str(path), mode="r") as container:
+        (stream,) = container.streams
+        decoded = sum(1 for _ in container.decode(stream))
+        return stream.codec_context.name == "h264" and decoded == stream.frames > 1
 
 
 def is_glb(path: Path) -> bool:
@@ -426,7 +434,7 @@ def test_every_subcommand_help_lists_every_option_with_its_default(cli: Cli) -> 
     top = cli("--help")
     assert top.code == 0 and "exit codes:" in top.out and "STABILITY_API_KEY" in top.out
     subparsers = next(a for a in parser._actions if a.dest == "command").choices  # type: ignore[union-attr]
-    assert set(subparsers) == {e.cli for e in REGISTRY.values() if e.cli} | {"fake-server", "demo"}
+    assert set(subparsers) == {e.cli for e in REGISTRY.values() if e.cli} | {"fake-server", "demo", "completion"}
     for name, sub in subparsers.items():
         if name == "fake-server":
             continue
@@ -484,7 +492,8 @@ def test_demo_runs_every_operation_with_no_key_and_writes_decodable_files(cli: C
     # Each output as <command>.<extension>, in the format its example asks for (the decoded bytes say so).
     extension = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "MP4": ".mp4", "GLB": ".glb"}
     files = {f"{e.cli}{extension[example_case(e)[1]]}": example_case(e)[1] for e in demo if e.returns in WRITES}
-    assert sorted(p.name for p in folder.iterdir()) == sorted(files)
+    # Beside them, the contact sheet and the inputs its calls name (tests/cli/test_demo_sheet.py).
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*files, "index.html", "input.png", "input-mask.png"])
     media = {"MP4": is_mp4, "GLB": is_glb}
     for name, written in files.items():
         assert media[written](folder / name) if written in media else decoded(folder / name) == written, name

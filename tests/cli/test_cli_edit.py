@@ -215,7 +215,7 @@ def test_relight_checks_its_rules_before_sending(cli: Cli) -> None:
     run = cli(RELIGHT, "--subject-image", "photo.png")
     assert run.code == 3 and "--background-prompt" in run.err.splitlines()[-1]
     run = cli(RELIGHT, "--subject-image", "photo.png", "--background-prompt", "x", "--light-source-strength", "0.5")
-    assert run.code == 3 and "--light-source-strength" in run.err and "light_source_direction" in run.err
+    assert run.code == 3 and "--light-source-strength" in run.err and "--light-source-direction" in run.err
     run = cli(RELIGHT, "--subject-image", "photo.png", "--background-prompt", "x", "--keep-original-background",
               "true")  # fmt: skip
     assert run.code == 2  # a flag takes no value

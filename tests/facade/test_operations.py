@@ -181,6 +181,7 @@ def test_public_names_are_exact() -> None:
     assert set(stability.__all__) == {
         *("Account", "AsyncJob", "AsyncStability", "Engine", "ImageResult", "Job", "JobStatus"),
         *("ModelResult", "Organization", "Stability", "VideoResult", "__version__"),
+        "ImageInput",  # the type of every image argument (issue 17)
         *("APIConnectionError", "APIError", "APITimeoutError", "AuthenticationError", "BadRequestError"),
         *("ConfigurationError", "ContentFilteredError", "ContentModerationError", "InvalidFileError"),
         *("JobNotFoundError", "JobTimeoutError", "MalformedResponseError", "NotFoundError"),

@@ -396,9 +396,25 @@ class _Collected:
         return b"".join(self.pieces), self.truncated
 
 
+def _read_by_hook(response: httpx.Response, limit: int, cut: bool) -> tuple[bytes, bool] | None:
+    """The body a response hook of the caller's own ``http_client`` has already read (``response.read()``), within
+    the bound as a body read here would be; None when nothing read it (or a hook streamed it away unkept)."""
+    if not response.is_stream_consumed:
+        return None
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        return None  # consumed but not kept: reading it again raises, mapped like any broken read
+    if len(content) <= limit:
+        return content, False
+    return (content[:limit] if cut else b""), True
+
+
 def read_body(response: httpx.Response, send: Send, *, checked: bool) -> tuple[bytes, bool]:
     """Read a response into an ``Answer`` within the bounds. ``checked``: every socket wait honours the deadline."""
     limit, cut = _limit(response, send)
+    if not checked and (read := _read_by_hook(response, limit, cut)) is not None:
+        return read
     length = _declared_length(response)
     if checked and length is not None and length <= limit:
         return response.read(), False  # bounded by Content-Length: httpx's own fast read
@@ -411,6 +427,8 @@ def read_body(response: httpx.Response, send: Send, *, checked: bool) -> tuple[b
 async def aread_body(response: httpx.Response, send: Send) -> tuple[bytes, bool]:
     """``read_body`` for an async response (the driver's ``asyncio.timeout`` holds the deadline)."""
     limit, cut = _limit(response, send)
+    if (read := _read_by_hook(response, limit, cut)) is not None:
+        return read
     length = _declared_length(response)
     if length is not None and length <= limit:
         return await response.aread(), False

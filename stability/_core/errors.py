@@ -33,9 +33,12 @@ cannot be pickled, such as an open file given as a parameter, arrives as its ``r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .limits import KEPT_ERROR_BODY
+
+if TYPE_CHECKING:
+    from .polling import JobKind
 
 __all__ = [
     "APIConnectionError",
@@ -264,9 +267,10 @@ class JobTimeoutError(StabilityError, TimeoutError):
     resume it by id. When the last polls failed, ``last_error`` (also ``__cause__``) says how: the job may
     have finished long ago."""
 
-    def __init__(self, kind: str, job_id: str, waited: float, *, last_error: BaseException | None = None) -> None:
-        self.kind = kind
-        """``"upscale"`` or ``"image_to_video"``."""
+    def __init__(self, kind: JobKind, job_id: str, waited: float, *, last_error: BaseException | None = None) -> None:
+        self.kind: JobKind = kind
+        """The method that started the job (``"upscale_creative"``, ``"edit_replace_background_and_relight"``,
+        ...): what ``client.jobs.get`` takes."""
         self.job_id = job_id
         """The generation id; pass it to ``client.jobs.get(kind, job_id)`` to resume."""
         self.waited = waited

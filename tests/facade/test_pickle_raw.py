@@ -56,6 +56,39 @@ def test_a_raw_answer_read_by_the_users_response_hook_stays_readable(fake: FakeS
     assert read == [answer.content]
 
 
+def test_a_facade_answer_read_by_the_users_response_hook_is_still_the_result(fake: FakeStability) -> None:
+    """A response hook that reads the body (logging it, say) used to break every facade call: the SDK then read
+    a consumed stream (httpx.StreamConsumed)."""
+    sizes: list[int] = []
+
+    def on_response(response: httpx.Response) -> None:
+        sizes.append(len(response.read()))
+
+    with (
+        httpx.Client(event_hooks={"response": [on_response]}) as http,
+        stability.Stability(api_key=fake.api_key, base_url=fake.base_url, http_client=http) as client,
+    ):
+        image = client.upscale_fast(png(256, 256))
+        assert client.balance() == pytest.approx(1000.0 - 1.0)
+    assert (image.width, image.height) == (1024, 1024)
+    assert sizes[0] == len(image.data) and len(sizes) == 2
+
+
+def test_an_async_facade_answer_read_by_the_users_response_hook_is_still_the_result(fake: FakeStability) -> None:
+    async def on_response(response: httpx.Response) -> None:
+        await response.aread()
+
+    async def run() -> tuple[int, int]:
+        async with (
+            httpx.AsyncClient(event_hooks={"response": [on_response]}) as http,
+            stability.AsyncStability(api_key=fake.api_key, base_url=fake.base_url, http_client=http) as client,
+        ):
+            image = await client.upscale_fast(png(256, 256))
+            return image.width, image.height
+
+    assert asyncio.run(run()) == (1024, 1024)
+
+
 def test_raw_calls_go_through_the_users_async_client(fake: FakeStability) -> None:
     seen: list[str] = []
 

@@ -168,6 +168,15 @@ def image_input(entry: Entry, args: Mapping[str, Any], name: str) -> ImageSource
     return rule.source(name, args.get(name))
 
 
+def upload(entry: Entry, args: Mapping[str, Any], name: str, **size: Any) -> ImageSource | None:
+    """The image argument ``name`` (None when optional and not given), its size checked as documented
+    (``check.image_size``'s ``side``, ``pixels`` and ``ratio``)."""
+    source = image_input(entry, args, name)
+    if source is not None:
+        check.image_size(source, **size)
+    return source
+
+
 # ---------------------------------------------------------------------------------------------- parsing
 
 

@@ -12,8 +12,8 @@ from .._core import limits as L
 from .._core import validation as check
 from .._core.flow import Operation
 from .._results import ImageResult
-from .common import Expected, image_input, operation
-from .entry import DemoInput, Entry, Param
+from .common import Expected, operation, upload
+from .entry import DemoInput, Entry, Param, Returns
 from .v2alpha import (
     NEGATIVE,
     SEED,
@@ -39,14 +39,14 @@ _STRENGTH = Param(
 _RATIO = "aspect ratio 1:2.5 to 2.5:1"
 
 
-def _megapixels(megapixels: float) -> Expected:
+def megapixels_result(megapixels: float) -> Expected:
     """A generation's result: about ``megapixels`` (the document gives no size per aspect ratio)."""
     return Expected(max_pixels=int(megapixels * L.MEGAPIXEL_SLACK * 1024 * 1024))
 
 
-_ULTRA_RESULT = _megapixels(L.MEGAPIXELS["ultra"])
-_CORE_RESULT = _megapixels(L.MEGAPIXELS["core"])
-_SD3_RESULT = _megapixels(L.MEGAPIXELS["sd3"])
+_ULTRA_RESULT = megapixels_result(L.MEGAPIXELS["ultra"])
+_CORE_RESULT = megapixels_result(L.MEGAPIXELS["core"])
+_SD3_RESULT = megapixels_result(L.MEGAPIXELS["sd3"])
 # Conservative upscales make about 4 megapixels from inputs of up to 9.4; creative about 4 from up to 1: accepted up
 # to 16 times their largest input (4x each side), as the v2alpha upscale.
 _CONSERVATIVE_RESULT = Expected(max_pixels=16 * int(L.CONSERVATIVE_PIXELS.high))
@@ -55,10 +55,7 @@ _FAST_RESULT = Expected(max_pixels=L.UPSCALE_FAST_FACTOR**2 * int(L.UPSCALE_FAST
 
 def _image(entry: Entry, args: Mapping[str, Any], **size: Any) -> dict[str, Any]:
     """The operation's ``image`` upload (None when optional and not given), its size checked as documented."""
-    source = image_input(entry, args, "image")
-    if source is not None:
-        check.image_size(source, **size)
-    return {"image": source}
+    return {"image": upload(entry, args, "image", **size)}
 
 
 # ------------------------------------------------------------------------------------------- operations
@@ -109,16 +106,24 @@ def _upscale_creative(entry: Entry, args: dict[str, Any]) -> Operation[str]:
     return operation(entry, args, uploads=_image(entry, args, pixels=L.CREATIVE_PIXELS), limit_request=True)
 
 
-def _generation(name: str, operation_id: str, module: str, **kwargs: Any) -> Entry:
-    """A synchronous Stable Image operation: it answers the image."""
+def sync_entry(
+    name: str,
+    operation_id: str,
+    module: str | None = None,
+    *,
+    returns: Returns = "image",
+    accept: tuple[str, ...] = ("image/*",),
+    **kwargs: Any,
+) -> Entry:
+    """A synchronous v2beta operation (``module``: default its name): it answers the image (or, 3D, the model)."""
     return Entry(
         name,
         operation_id,
-        f"stability_api.api.v2beta.{module}",
+        f"stability_api.api.v2beta.{module or name}",
         charged=True,
         cli=name.replace("_", "-"),
-        returns="image",
-        accept=("image/*",),
+        returns=returns,
+        accept=accept,
         max_body=L.MAX_MEDIA_BODY,
         **kwargs,
     )
@@ -127,7 +132,7 @@ def _generation(name: str, operation_id: str, module: str, **kwargs: Any) -> Ent
 _EXAMPLE_PROMPT = "a lighthouse at dawn, oil painting"
 
 ENTRIES: Final = (
-    _generation(
+    sync_entry(
         "generate_ultra",
         "generateUltra",
         "generate_ultra",
@@ -155,7 +160,7 @@ ENTRIES: Final = (
         price=L.PRICE_ULTRA,
         example=MappingProxyType({"prompt": _EXAMPLE_PROMPT, "aspect_ratio": "16:9", "seed": 12}),
     ),
-    _generation(
+    sync_entry(
         "generate_core",
         "generateCore",
         "generate_core",
@@ -175,7 +180,7 @@ ENTRIES: Final = (
         price=L.PRICE_CORE,
         example=MappingProxyType({"prompt": _EXAMPLE_PROMPT, "style_preset": "photographic", "seed": 13}),
     ),
-    _generation(
+    sync_entry(
         "generate_sd3",
         "generateSD3",
         "generate_sd3",
@@ -210,7 +215,7 @@ ENTRIES: Final = (
         defaulted=("mode",),
         example=MappingProxyType({"prompt": _EXAMPLE_PROMPT, "model": "sd3.5-medium", "seed": 14}),
     ),
-    _generation(
+    sync_entry(
         "upscale_fast",
         "upscaleFast",
         "upscale_fast",
@@ -232,7 +237,7 @@ ENTRIES: Final = (
         price=L.PRICE_UPSCALE_FAST,
         example=MappingProxyType({"image": DemoInput.IMAGE, "output_format": "webp"}),
     ),
-    _generation(
+    sync_entry(
         "upscale_conservative",
         "upscaleConservative",
         "upscale_conservative",

@@ -4,7 +4,6 @@ replace-background-and-relight (a job, finished by ``results``)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -12,11 +11,11 @@ from .._core import limits as L
 from .._core import validation as check
 from .._core.errors import ValidationError
 from .._core.flow import Operation
-from .._files.inputs import ImageSource
 from .._results import ImageResult
-from .common import Expected, image_input, operation
+from .common import Expected, image_input, operation, upload
 from .entry import DemoInput, Entry, Param
 from .v2alpha import NEGATIVE, SEED, image_param, job_entry, output_format_param, parse_image, prompt_param
+from .v2beta import sync_entry
 
 _FORMATS: Final = L.V2_IMAGE_INPUT_FORMATS
 _OUTPUT_FORMAT = output_format_param(L.V2BETA_OUTPUT_FORMATS)
@@ -31,14 +30,6 @@ _MASK = Param(
 
 def grow_mask_param(bounds: L.Bounds, unset: str) -> Param:
     return Param(check.Number(bounds), "grow the mask's edges by this many pixels, blurred", "N", unset=unset)
-
-
-def upload(entry: Entry, args: Mapping[str, Any], name: str, **size: Any) -> ImageSource | None:
-    """The image argument ``name`` (None when optional and not given), its size checked as documented."""
-    source = image_input(entry, args, name)
-    if source is not None:
-        check.image_size(source, **size)
-    return source
 
 
 def edit_result(pixels: int) -> Expected:
@@ -58,12 +49,17 @@ def _masked(entry: Entry, args: dict[str, Any], **fields: Any) -> Operation[Imag
     return operation(entry, args, uploads={"image": source, "mask": mask}, parse=parse, limit_request=True)
 
 
-def _image_edit(entry: Entry, args: dict[str, Any], *, pixels: L.Bounds = L.EDIT_PIXELS) -> Operation[ImageResult]:
-    """An edit of one image whose aspect ratio is bounded (search-and-replace, search-and-recolor)."""
-    source = upload(entry, args, "image", pixels=pixels, ratio=L.ASPECT_RATIO_RANGE)
+def single_image(entry: Entry, args: dict[str, Any], **size: Any) -> Operation[ImageResult]:
+    """An operation on one ``image`` of the documented ``size`` (``check.image_size``'s bounds), answered by an
+    image bounded by ``edit_result`` unless the entry reads its result itself."""
+    source = upload(entry, args, "image", **size)
     assert source is not None
-    parse = functools.partial(parse_image, expected=edit_result(source.info.pixels))
+    parse = entry.parse or functools.partial(parse_image, expected=edit_result(source.info.pixels))
     return operation(entry, args, uploads={"image": source}, parse=parse, limit_request=True)
+
+
+bounded_ratio = functools.partial(single_image, pixels=L.EDIT_PIXELS, ratio=L.ASPECT_RATIO_RANGE)
+"""search-and-replace, search-and-recolor and the three controls: an image whose aspect ratio is bounded."""
 
 
 _DIRECTIONS: Final = ("left", "right", "up", "down")
@@ -78,13 +74,6 @@ def _outpaint(entry: Entry, args: dict[str, Any]) -> Operation[ImageResult]:
     width = source.info.width + margin["left"] + margin["right"]
     height = source.info.height + margin["up"] + margin["down"]
     parse = functools.partial(parse_image, expected=edit_result(width * height))
-    return operation(entry, args, uploads={"image": source}, parse=parse, limit_request=True)
-
-
-def _remove_background(entry: Entry, args: dict[str, Any]) -> Operation[ImageResult]:
-    source = upload(entry, args, "image", pixels=L.REMOVE_BACKGROUND_PIXELS)
-    assert source is not None
-    parse = functools.partial(parse_image, expected=edit_result(source.info.pixels))
     return operation(entry, args, uploads={"image": source}, parse=parse, limit_request=True)
 
 
@@ -106,27 +95,12 @@ def _relight(entry: Entry, args: dict[str, Any]) -> Operation[str]:
     return operation(entry, args, uploads=uploads, limit_request=True)
 
 
-def _edit(name: str, operation_id: str, **kwargs: Any) -> Entry:
-    """A synchronous edit: it answers the image."""
-    return Entry(
-        name,
-        operation_id,
-        f"stability_api.api.v2beta.{name}",
-        charged=True,
-        cli=name.replace("_", "-"),
-        returns="image",
-        accept=("image/*",),
-        max_body=L.MAX_MEDIA_BODY,
-        **kwargs,
-    )
-
-
 def _weight(what: str, unset: str) -> Param:
     return Param(check.Number(L.RELIGHT_WEIGHT), what, unset=unset)
 
 
 ENTRIES: Final = (
-    _edit(
+    sync_entry(
         "edit_erase",
         "editErase",
         summary="Erase what a mask (or the image's transparency) covers, filling it in (3 credits).",
@@ -145,7 +119,7 @@ ENTRIES: Final = (
         price=L.PRICE_ERASE,
         example=MappingProxyType({"image": DemoInput.IMAGE, "mask": DemoInput.MASK, "seed": 21}),
     ),
-    _edit(
+    sync_entry(
         "edit_inpaint",
         "editInpaint",
         summary="Repaint what a mask (or the image's transparency) covers, as a prompt says (3 credits).",
@@ -168,7 +142,7 @@ ENTRIES: Final = (
             {"prompt": "a full moon", "image": DemoInput.IMAGE, "mask": DemoInput.MASK, "seed": 22}
         ),
     ),
-    _edit(
+    sync_entry(
         "edit_outpaint",
         "editOutpaint",
         summary="Extend an image by the given margins, painting what lies beyond its edges (4 credits).",
@@ -197,11 +171,11 @@ ENTRIES: Final = (
         price=L.PRICE_OUTPAINT,
         example=MappingProxyType({"image": DemoInput.IMAGE, "left": 128, "right": 128, "seed": 23}),
     ),
-    _edit(
+    sync_entry(
         "edit_search_and_replace",
         "editSearchAndReplace",
         summary="Replace an object the search prompt names with what the prompt describes; no mask (4 credits).",
-        prepare=_image_edit,
+        prepare=bounded_ratio,
         model="EditSearchAndReplaceRequest",
         params=MappingProxyType(
             {
@@ -222,11 +196,11 @@ ENTRIES: Final = (
             {"prompt": "a sailing ship", "image": DemoInput.IMAGE, "search_prompt": "lighthouse", "seed": 24}
         ),
     ),
-    _edit(
+    sync_entry(
         "edit_search_and_recolor",
         "editSearchAndRecolor",
         summary="Recolor an object the select prompt names, as the prompt says; no mask (5 credits).",
-        prepare=_image_edit,
+        prepare=bounded_ratio,
         model="EditSearchAndRecolorRequest",
         params=MappingProxyType(
             {
@@ -247,11 +221,11 @@ ENTRIES: Final = (
             {"prompt": "a red lighthouse", "image": DemoInput.IMAGE, "select_prompt": "lighthouse", "seed": 25}
         ),
     ),
-    _edit(
+    sync_entry(
         "edit_remove_background",
         "editRemoveBackground",
         summary="Cut the subject out: the background becomes transparent (2 credits).",
-        prepare=_remove_background,
+        prepare=functools.partial(single_image, pixels=L.REMOVE_BACKGROUND_PIXELS),
         model="EditRemoveBackgroundRequest",
         params=MappingProxyType(
             {

@@ -42,11 +42,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpcore
 import httpx
 
-from ._core.config import Options
+from ._core.config import Options, Pacer
 from ._core.errors import ConfigurationError
 from ._core.flow import Answer, BodyCutShort, Failure, Flow, Outcome, Send, Sleep
 from ._core.limits import MAX_ERROR_BODY, MAX_MEDIA_BODY
-from ._core.retry import FailureKind
+from ._core.retry import FailureKind, rate_limit_wait
 
 if TYPE_CHECKING:
     from stability_api import AuthenticatedClient
@@ -160,6 +160,11 @@ def _answer(response: httpx.Response, content: bytes, truncated: bool, saved: An
 
 def _pool_timeout(options: Options) -> httpx.PoolTimeout:
     return httpx.PoolTimeout(f"no connection free within {options.timeout.pool} s")
+
+
+def _paced(pacer: Pacer, outcome: Answer | Failure) -> None:
+    if isinstance(outcome, Answer) and outcome.status == 429:  # the lockout holds the whole key, not one call
+        pacer.refused(time.monotonic(), rate_limit_wait(outcome.headers.get("retry-after")))
 
 
 def _log(send: Send, outcome: Answer | Failure, start: float) -> None:
@@ -771,8 +776,13 @@ class SyncDriver:
             self._sleep(seconds)
 
     def send(self, step: Send, options: Options) -> Answer | Failure:
+        pacer = options.pacer
+        if pacer is not None and (delay := pacer.reserve(time.monotonic())) > 0:
+            self._pause(delay)
         start = time.monotonic()
         outcome = self._send(step, options)
+        if pacer is not None:
+            _paced(pacer, outcome)
         if logger.isEnabledFor(logging.DEBUG):
             _log(step, outcome, start)
         return outcome
@@ -931,8 +941,13 @@ class AsyncDriver:
             self._wakers.discard(waker)
 
     async def send(self, step: Send, options: Options) -> Answer | Failure:
+        pacer = options.pacer
+        if pacer is not None and (delay := pacer.reserve(time.monotonic())) > 0:
+            await self._pause(delay)
         start = time.monotonic()
         outcome = await self._send(step, options)
+        if pacer is not None:
+            _paced(pacer, outcome)
         if logger.isEnabledFor(logging.DEBUG):
             _log(step, outcome, start)
         return outcome

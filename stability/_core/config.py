@@ -9,7 +9,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -47,6 +47,18 @@ class _NotGiven:
 NOT_GIVEN: Any = _NotGiven()
 
 
+class Pacer(Protocol):
+    """Holds every request of a client to a rate (``client.batch``): the drivers ask it before each send."""
+
+    def reserve(self, now: float) -> float:
+        """Take the next request's slot: the seconds to wait before sending it (0.0: at once)."""
+        ...
+
+    def refused(self, now: float, wait: float) -> None:
+        """A 429 came anyway (another program on the same key): hold every request for ``wait`` seconds."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     """Everything a request needs from the client. Immutable: ``with_options`` makes a new one."""
@@ -60,6 +72,8 @@ class Options:
     raise_on_content_filtered: bool = False
     total: float = DEFAULT_TOTAL
     """Seconds a whole facade call may take, retries and their waits included (see ``call_deadline``)."""
+    pacer: Pacer | None = None
+    """Paces every request (starts, polls, downloads) under a rate limit; None sends at once."""
 
     @classmethod
     def resolve(

@@ -36,7 +36,7 @@ import threading
 import time
 import weakref
 import zlib
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpcore
@@ -144,6 +144,93 @@ def _timeout_within(timeout: httpx.Timeout, deadline: float | None) -> httpx.Tim
 
 
 _SPENT = httpx.ByteStream(b"")
+
+# Our own pools are sent on below ``Client.send``: the request is built here and handed to the transport that
+# ``Client.send`` would pick (its mounts: the environment's https proxy). What that skips is machinery our own
+# clients never use (auth and redirect generators, the cookie jar read and written on every request, event
+# hooks, an info log line, the URL parsed twice per request): about a third of raw httpx's CPU per call
+# (docs/benchmarks.md). A client the user gave keeps the whole of ``send``: its hooks, auth and cookies apply.
+_DIRECT = hasattr(httpx.Client, "_transport_for_url") and hasattr(httpx.AsyncClient, "_transport_for_url")
+_URLS: dict[str, httpx.URL] = {}
+_MAX_URLS = 256  # poll URLs differ per job: a bound, not a cache of every job ever polled
+
+
+def _url(text: str) -> httpx.URL:
+    url = _URLS.get(text)
+    if url is None:
+        if len(_URLS) >= _MAX_URLS:
+            _URLS.clear()
+        url = _URLS[text] = httpx.URL(text)
+    return url
+
+
+def direct_request(base_headers: Mapping[str, str], kwargs: dict[str, Any]) -> httpx.Request:
+    """What ``build_request(**kwargs)`` makes on our own clients: their default headers under the request's,
+    the timeout as the transport reads it (our clients carry no cookies, params or auth of their own)."""
+    headers = dict(base_headers)
+    for name, value in kwargs.pop("headers").items():
+        headers[name.lower()] = value
+    timeout: httpx.Timeout = kwargs.pop("timeout")
+    request = httpx.Request(
+        kwargs.pop("method"),
+        _url(kwargs.pop("url")),
+        headers=headers,
+        extensions={"timeout": timeout.as_dict()},
+        **kwargs,
+    )
+    if type(request.stream) is not httpx.ByteStream:  # a multipart body: its pieces, written together
+        request.stream = _Joined(request.stream)
+    return request
+
+
+_WRITE = 64 * 1024
+
+
+class _Joined(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A request body whose small pieces go out in one socket write.
+
+    httpx's multipart body is a piece per boundary, part header, field value and file chunk, and httpcore writes
+    each piece with a system call of its own: 15 writes for an upscale start with two fields and a 64 KiB image,
+    where 3 carry the same bytes. Pieces are joined up to ``_WRITE`` bytes; a large piece with none pending
+    (a big file's chunks) is passed on as it is, so a large upload is not copied.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        joined = _Joiner()
+        for piece in self._stream:
+            if (write := joined.add(piece)) is not None:
+                yield write
+        if rest := joined.rest():
+            yield rest
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        joined = _Joiner()
+        async for piece in self._stream:
+            if (write := joined.add(piece)) is not None:
+                yield write
+        if rest := joined.rest():
+            yield rest
+
+
+class _Joiner:
+    def __init__(self) -> None:
+        self._pending: list[bytes] = []
+        self._size = 0
+
+    def add(self, piece: bytes) -> bytes | None:
+        """The next write once ``_WRITE`` bytes are pending, else None."""
+        self._pending.append(piece)
+        self._size += len(piece)
+        return self.rest() if self._size >= _WRITE else None
+
+    def rest(self) -> bytes:
+        pending = self._pending
+        write = pending[0] if len(pending) == 1 else b"".join(pending)
+        self._pending, self._size = [], 0
+        return write
 
 
 def _answer(response: httpx.Response, content: bytes, truncated: bool, saved: Any = None) -> Answer:
@@ -722,6 +809,8 @@ class SyncDriver:
         self._gate = ThreadGate(LIMITS.max_connections or 100) if self._owns else None
         # Whether every socket wait honours the deadline: only on our own pool's network backend.
         self._checked = self._owns and transport is None
+        # Our own client's default headers, when requests go to its transports directly (``direct_request``).
+        self._direct: dict[str, str] | None = dict(self.http.headers) if self._owns and _DIRECT else None
         _DRIVERS.add(self)
 
     def _client(self) -> httpx.Client:
@@ -796,7 +885,15 @@ class SyncDriver:
             self._renew()
         token = _DEADLINE.set(deadline)
         try:
-            request = self.http.build_request(**request_args(step, options, given=not self._owns))
+            http = self.http
+            kwargs = request_args(step, options, given=not self._owns)
+            direct = self._direct
+            if direct is not None:
+                if http.is_closed:
+                    raise _closed_error()
+                request = direct_request(direct, kwargs)
+            else:
+                request = http.build_request(**kwargs)
             gate = self._gate
             if gate is not None:
                 wait = options.timeout.pool
@@ -807,7 +904,11 @@ class SyncDriver:
                         return _deadline_failure("connect", options.total)
                     raise _pool_timeout(options)
             try:
-                response = self.http.send(request, stream=True)
+                if direct is not None:
+                    response = http._transport_for_url(request.url).handle_request(request)
+                    response.request = request
+                else:
+                    response = http.send(request, stream=True)
                 saved = None
                 try:
                     sink = step.sink
@@ -970,9 +1071,16 @@ class AsyncDriver:
                     shard = shards.take()
                     http = shards.clients[shard]
                 try:
-                    request = http.build_request(**request_args(step, options, given=self._given is not None))
-                    sent = True
-                    response = await http.send(request, stream=True)
+                    kwargs = request_args(step, options, given=self._given is not None)
+                    if shards is not None and _DIRECT:
+                        request = direct_request(shards.headers, kwargs)
+                        sent = True
+                        response = await http._transport_for_url(request.url).handle_async_request(request)
+                        response.request = request
+                    else:
+                        request = http.build_request(**kwargs)
+                        sent = True
+                        response = await http.send(request, stream=True)
                     saved = None
                     try:
                         sink = step.sink
@@ -1048,13 +1156,17 @@ class _Shards:
         self._busy: list[int] = []
         self.watcher: AsyncGenerator[None, None] | None = None
         self._closed = False
+        self.headers: dict[str, str] = {}
+        """Every shard client's default headers (the same for all), for ``direct_request``."""
 
     def take(self) -> int:
         """The index of the client to use (the least busy; a new one when all are full and room is left)."""
         busy = self._busy
         index = busy.index(min(busy)) if busy else -1
         if index < 0 or (busy[index] >= SHARD_SIZE and len(busy) < self._most):
-            self.clients.append(self._client())
+            client = self._client()
+            self.headers = self.headers or dict(client.headers)
+            self.clients.append(client)
             busy.append(0)
             index = len(busy) - 1
         busy[index] += 1

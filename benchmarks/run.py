@@ -22,6 +22,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable f
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import KIB, MIB, ROOT, FakeServer, Result, format_table, machine
+from benchmarks.batch import batch_at_the_limit
 from benchmarks.concurrency import ConcurrencyConfig, jobs, threads
 from benchmarks.imports import ImportConfig, import_time
 from benchmarks.memory import MemoryConfig, download, upload
@@ -30,7 +31,7 @@ from benchmarks.overhead import OverheadConfig, inpaint, text_to_image
 # The text-to-image answer in benchmark 1: the fake pads its PNGs to this size (rendered pictures compress to
 # a few KiB at any allowed size; a real 512x512 generation is a few hundred KiB).
 RESPONSE_BYTES = 256 * KIB
-BENCHMARKS = ("text_to_image", "inpaint", "import_time", "download_memory", "upload_memory", "concurrency")
+BENCHMARKS = ("text_to_image", "inpaint", "import_time", "download_memory", "upload_memory", "concurrency", "batch")
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "latest.json"
 
 
@@ -95,6 +96,7 @@ def run(config: Config, only: Sequence[str], echo: Callable[[str], None] = print
             "download_memory": lambda: [download(fake, config.memory, workdir)],
             "upload_memory": lambda: [upload(fake, config.memory, workdir)],
             "concurrency": lambda: [jobs(fake, config.concurrency, workdir), threads(fake, config.concurrency)],
+            "batch": lambda: batch_at_the_limit(workdir, quick=config is QUICK),
         }
         for name in BENCHMARKS:
             if name in only:

@@ -29,6 +29,7 @@ Do not edit: change ``_async_client.py`` and run ``python scripts/unasync.py``.
 REPLACEMENTS = [
     (r"\bAsyncStability\b", "Stability"),
     (r"\bAsyncDriver\b", "SyncDriver"),
+    (r"\b_async_driver\b", "_drivers"),
     (r"\bAsyncJobs\b", "Jobs"),
     (r"\bAsyncJob\b", "Job"),
     (r"\bhttpx\.AsyncClient\b", "httpx.Client"),

@@ -13,6 +13,8 @@ The public surface is what ``__all__`` lists; everything else lives in private m
   generated ``stability_api`` package and parsing its answers.
 - ``_async_client`` (written by hand) and ``_sync_client`` (generated from it by ``scripts/unasync.py``),
   over the drivers in ``_drivers`` that only send and sleep; ``_files``: image inputs and atomic outputs.
+- ``_batch``: ``client.batch``: many requests from a JSON Lines or CSV file, paced under the rate limit, resumable
+  from a SQLite manifest.
 - ``_cli``: the ``stability`` command; ``stability.testing``: a local fake of the API, in-process or on
   127.0.0.1.
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:  # what each public name is, for type checkers; at run time __
     # Named one by one, exactly __all__ (tests/test_typing.py): star imports gave checkers the modules' other names
     # (REGISTRY, twice) and missed SaveError.
     from ._async_client import AsyncJob, AsyncStability
+    from ._batch import BatchInputError, BatchItem, BatchOutcome, RateLimit, read_batch
     from ._core.errors import (
         APIConnectionError,
         APIError,
@@ -68,6 +71,9 @@ __all__ = [
     "AsyncStability",
     "AuthenticationError",
     "BadRequestError",
+    "BatchInputError",
+    "BatchItem",
+    "BatchOutcome",
     "ConfigurationError",
     "ContentFilteredError",
     "ContentModerationError",
@@ -85,6 +91,7 @@ __all__ = [
     "NotFoundError",
     "Organization",
     "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "RequestTooLargeError",
     "SaveError",
@@ -95,19 +102,20 @@ __all__ = [
     "ValidationError",
     "VideoResult",
     "__version__",
+    "read_batch",
 ]
 
 # The modules that hold the public names, cheapest first: a name is imported from the first one that has it,
 # on first use (``import stability`` loads none of them).
-_HOMES = ("._types", "._core.errors", "._results", "._core.polling", "._async_client", "._sync_client")
+_HOMES = ("._types", "._core.errors", "._results", "._core.polling", "._batch", "._sync_client", "._async_client")
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
         for home in _HOMES:
             module = importlib.import_module(home, __name__)
-            if name in vars(module):
-                value = vars(module)[name]
+            if name in vars(module) or name in getattr(module, "__all__", ()):  # a lazy package: its __getattr__
+                value = getattr(module, name)
                 globals()[name] = value
                 return value
     raise AttributeError(f"module 'stability' has no attribute {name!r}")

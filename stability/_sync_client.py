@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import httpx
 
-from ._core.config import NOT_GIVEN, Options, configure_logging_from_env
+from ._batch._pacing import RateLimit
+from ._core.config import NOT_GIVEN, Options, Pacer, configure_logging_from_env
 from ._core.errors import ConfigurationError, ContentFilteredError
 from ._core.flow import Operation, call_flow
 from ._core.polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
@@ -48,6 +49,9 @@ from ._types import (
 
 if TYPE_CHECKING:
     from stability_api import AuthenticatedClient
+
+    from ._batch._input import BatchItem
+    from ._batch._run import BatchOutcome
 
 _T = TypeVar("_T")
 _R = TypeVar("_R", ImageResult, VideoResult)
@@ -129,6 +133,67 @@ class Stability:
         copy._owner = False
         copy._raw = None
         return copy
+
+    def _paced(self, pacer: Pacer) -> Stability:
+        """A copy, sharing this client's connection pool, whose every request (starts, polls, downloads) first
+        asks ``pacer`` for its slot and tells it of every 429: how ``batch`` keeps a whole run under the limit."""
+        copy = object.__new__(type(self))
+        copy._options = self._options.replace(pacer=pacer)
+        copy._driver = self._driver
+        copy._owner = False
+        copy._raw = None
+        return copy
+
+    def batch(
+        self,
+        items: str | os.PathLike[str] | Iterable[BatchItem],
+        *,
+        out_dir: str | os.PathLike[str] = ".",
+        manifest: str | os.PathLike[str] | None = None,
+        operation: str | None = None,
+        concurrency: int = 8,
+        rate_limit: RateLimit | None = RateLimit(),  # noqa: B008 (frozen: one shared default is safe)
+        max_credits: float | None = None,
+        retry_uncertain: bool = False,
+        force: bool = False,
+    ) -> Iterator[BatchOutcome]:
+        """Run many requests under the account's rate limit, resumably; yield each item's outcome as it finishes.
+
+        ``items`` is a batch file (``.jsonl``: one ``{"operation": ..., "id"?: ..., **arguments}`` per line;
+        ``.csv`` with ``operation=``: a column per argument) or ``BatchItem`` objects (``read_batch``). A file is
+        read and every line checked now, before anything is sent (``BatchInputError`` lists every bad line).
+
+        Outputs go to ``out_dir`` as ``{key}.{ext}`` (several: ``{key}-1.{ext}``, ...), the key being the
+        item's ``id`` or ``line-N``; written atomically, never over an existing file unless ``force``. The
+        manifest (default ``out_dir/stability-batch.sqlite``) records each item's state, so running the same
+        batch again resumes it: done items are skipped (their outcomes come first), started jobs are collected
+        by id, failed items are sent again, and an item whose charged request may have been processed (the run
+        ended while it was in flight) is reported ``uncertain`` and not sent again unless ``retry_uncertain``.
+        No API offers an idempotency key, so exactly-once is impossible for a request in flight at a crash;
+        that is the only window, and the manifest names every item in it.
+
+        Args:
+            concurrency: synchronous operations and job starts in flight at once (and as many polls).
+            rate_limit: every request of the run (starts, polls, downloads) is paced under it (default the
+                documented 150 requests in 10 s); a 429 that comes anyway holds the whole run for the lockout.
+                None: no pacing.
+            max_credits: stop starting items before the documented prices of those started would pass it; the
+                rest are ``unstarted``.
+        """
+        from ._batch._run import batch
+
+        return batch(
+            self,
+            items,
+            out_dir=out_dir,
+            manifest=manifest,
+            operation=operation,
+            concurrency=concurrency,
+            rate_limit=rate_limit,
+            max_credits=max_credits,
+            retry_uncertain=retry_uncertain,
+            force=force,
+        )
 
     @property
     def jobs(self) -> Jobs:

@@ -25,6 +25,8 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
         "upload_memory",
         "concurrency_jobs",
         "concurrency_threads",
+        "batch_sync",
+        "batch_async",
     }
     assert set(report["results"]) == expected
     for name, result in report["results"].items():

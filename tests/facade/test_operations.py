@@ -187,6 +187,7 @@ def test_public_names_are_exact() -> None:
         *("JobNotFoundError", "JobTimeoutError", "MalformedResponseError", "NotFoundError"),
         *("PermissionDeniedError", "RateLimitError", "SaveError", "ServerError", "StabilityError", "ValidationError"),
         *("GenerationFailedError", "RequestTooLargeError", "UnprocessableEntityError"),
+        *("BatchInputError", "BatchItem", "BatchOutcome", "RateLimit", "read_batch"),  # client.batch (issue 18)
     }
     for name in stability.__all__:
         assert getattr(stability, name) is not None

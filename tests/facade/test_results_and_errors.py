@@ -53,6 +53,8 @@ def make_error(cls: type[BaseException]) -> BaseException:
     """An instance of a public error class with every attribute set to something other than its default."""
     if issubclass(cls, stability.APIError):
         return _api_error(cls)
+    if cls is stability.BatchInputError:
+        return cls("prompts.jsonl", [(0, "no items"), (3, "unknown operation 'paint'")])
     if issubclass(cls, stability.ValidationError):
         return cls("width", 513, "must be a multiple of 64")
     if issubclass(cls, stability.APIConnectionError):

@@ -1,7 +1,8 @@
 """One variant of benchmark 1 or 2 in a process of its own: ``python -m benchmarks._overhead_worker``.
 
-Arguments: the benchmark (``text_to_image`` or ``inpaint``), the variant (``httpx``, ``generated`` or
-``facade``), the fake's URL and key, and for inpaint the input image's path. The worker makes one call, prints
+Arguments: the benchmark (``text_to_image``, ``inpaint`` or ``upscale``: an upscale job's start), the variant
+(``httpx``, ``generated``, ``facade`` or ``httpx-transport``), the fake's URL and key, and for inpaint and
+upscale the input image's path. The worker makes one call, prints
 ``{"bytes": N}`` (the response size), then answers each ``{"cmd": "run", "calls": N}`` line with the CPU and
 wall seconds per call over N sequential calls, until its input closes.
 
@@ -38,11 +39,11 @@ import httpx
 
 ENGINE = "stable-diffusion-512-v2-1"
 PROMPT = "a lighthouse at dawn, oil painting"
-BENCHMARKS = ("text_to_image", "inpaint")
-# httpx-freed: raw httpx, plus the one thing the facade does to each response (docs/benchmarks.md): the
-# spent stream swapped out, which undoes httpx's response <-> stream cycle. A reference, not a target.
-VARIANTS = ("httpx", "generated", "facade", "httpx-freed")
-SPENT = httpx.ByteStream(b"")
+BENCHMARKS = ("text_to_image", "inpaint", "upscale")
+# httpx-transport: the same request built by hand and handed to the transport httpx.Client.send would pick,
+# skipping send's machinery (auth and redirect generators, the cookie jar, hooks) as the facade does for its
+# own pool: the floor under any client built on httpx. A reference, not a target.
+VARIANTS = ("httpx", "generated", "facade", "httpx-transport")
 TIMEOUT = 60.0
 HEAPS = ("settled", "default")
 SETTLING_BLOCK = 8 * 1024 * 1024  # above any body the benchmarks move, below glibc's 32 MiB cap on the thresholds
@@ -55,9 +56,20 @@ def _ok(response: httpx.Response | object) -> None:
         raise RuntimeError(f"unexpected status {status}: {content[:200]!r}")
 
 
-def _freed(response: httpx.Response, variant: str) -> None:
-    if variant == "httpx-freed":
-        response.stream = SPENT
+def _post(client: httpx.Client, variant: str, url: str, headers: dict[str, str], **body: Any) -> httpx.Response:
+    """``client.post`` read whole, or for ``httpx-transport`` the same request sent below ``Client.send``."""
+    if variant == "httpx":
+        return client.post(url, headers=headers, **body)
+    merged = httpx.Headers(client.headers)
+    merged.update(headers)
+    timeout = {"timeout": client.timeout.as_dict()}
+    request = httpx.Request("POST", client.base_url.join(url), headers=merged, extensions=timeout, **body)
+    response = client._transport_for_url(request.url).handle_request(request)
+    try:
+        response.read()
+    finally:
+        response.close()
+    return response
 
 
 def _client(variant: str, base_url: str, api_key: str, stack: ExitStack) -> Any:
@@ -82,9 +94,8 @@ def _text_to_image(variant: str, base_url: str, api_key: str, stack: ExitStack) 
 
         def by_httpx() -> object:
             body = {"text_prompts": [{"text": PROMPT}], "width": 512, "height": 512, "seed": 7}
-            response = client.post(url, json=body, headers={"Authorization": api_key, "Accept": "image/png"})
+            response = _post(client, variant, url, {"Authorization": api_key, "Accept": "image/png"}, json=body)
             _ok(response)
-            _freed(response, variant)
             return response.content
 
         return by_httpx
@@ -114,10 +125,9 @@ def _inpaint(variant: str, base_url: str, api_key: str, path: Path, stack: ExitS
             with path.open("rb") as image:
                 files = {"image": (path.name, image, "image/png")}
                 headers = {"Authorization": f"Bearer {api_key}", "Accept": "image/*"}
-                response = client.post("/v2alpha/generation/stable-image/inpaint", data={"prompt": PROMPT, "mode": "mask"},
-                                      files=files, headers=headers)  # fmt: skip
+                response = _post(client, variant, "/v2alpha/generation/stable-image/inpaint", headers,
+                                 data={"prompt": PROMPT, "mode": "mask"}, files=files)  # fmt: skip
             _ok(response)
-            _freed(response, variant)
             return response.content
 
         return by_httpx
@@ -139,6 +149,41 @@ def _inpaint(variant: str, base_url: str, api_key: str, path: Path, stack: ExitS
     def by_facade() -> object:
         # RGBA, so mask mode needs no mask: the transparent pixels are repainted.
         return client.inpaint(PROMPT, image=path).data
+
+    return by_facade
+
+
+def _upscale(variant: str, base_url: str, api_key: str, path: Path, stack: ExitStack) -> Callable[[], object]:
+    """An upscale job's start: a multipart upload, a small JSON answer (the job's id)."""
+    client = _client(variant, base_url, api_key, stack)
+    if variant.startswith("httpx"):
+
+        def by_httpx() -> object:
+            with path.open("rb") as image:
+                files = {"image": (path.name, image, "image/png")}
+                headers = {"Authorization": f"Bearer {api_key}"}
+                response = _post(client, variant, "/v2alpha/generation/stable-image/upscale", headers,
+                                 data={"prompt": PROMPT}, files=files)  # fmt: skip
+            _ok(response)
+            return json.loads(response.content)["id"]
+
+        return by_httpx
+    if variant == "generated":
+        from stability_api.api.v2alpha import upscale as api
+        from stability_api.models import UpscaleRequest
+        from stability_api.types import File
+
+        def by_generated() -> object:
+            with path.open("rb") as image:
+                upload = File(payload=image, file_name=path.name, mime_type="image/png")
+                response = api.sync_detailed(client=client, body=UpscaleRequest(image=upload, prompt=PROMPT))
+            _ok(response)
+            return response.content
+
+        return by_generated
+
+    def by_facade() -> object:
+        return client.upscale(PROMPT, image=path).id
 
     return by_facade
 
@@ -166,17 +211,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         bytearray(SETTLING_BLOCK)  # mmapped, then freed at once: glibc's thresholds rise to its size
     with ExitStack() as stack:
         try:
-            if args.benchmark == "inpaint":
+            if args.benchmark in ("inpaint", "upscale"):
                 if args.image is None:
-                    parser.error("inpaint needs --image")
-                call = _inpaint(args.variant, args.base_url, args.api_key, args.image, stack)
+                    parser.error(f"{args.benchmark} needs --image")
+                make = _inpaint if args.benchmark == "inpaint" else _upscale
+                call = make(args.variant, args.base_url, args.api_key, args.image, stack)
             else:
                 call = _text_to_image(args.variant, args.base_url, args.api_key, stack)
             body = call()
         except Exception as exc:  # reported to the coordinator, which stops the run with it
             print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)
             return 1
-        print(json.dumps({"bytes": len(body) if isinstance(body, bytes) else None}), flush=True)
+        print(json.dumps({"bytes": len(body) if isinstance(body, bytes) else 0}), flush=True)
         for line in sys.stdin:
             if not line.strip():
                 continue

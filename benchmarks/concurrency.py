@@ -3,7 +3,11 @@
 Jobs: one image-to-video job alone, then N at once with ``asyncio.gather``, in alternating rounds, each on a
 fresh client (so each starts with an empty pool). A job's wall time runs from the start call to its result;
 the ratio is N jobs' total over one job's. The fake counts the TCP connections it accepted and the result
-requests (polls) it answered, reset before each measurement. Threads: T threads share one sync client and
+requests (polls) it answered, reset before each measurement. The same schedule in plain httpx is measured on
+three pools (``BASELINES``): httpx's defaults, ``Limits(max_connections=100)`` (which also lifts the keep-alive
+bound) and a pool of 10. Everything runs twice: on a quiet machine (6a), and with a process spinning on each
+CPU, started by the benchmark (6b): a loaded machine is where a client's CPU per request turns into latency.
+Threads: T threads share one sync client and
 make C text-to-image calls each; every exception is counted as an error.
 """
 
@@ -12,14 +16,19 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
+import os
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks._common import FakeServer, Result, Target, write_png
 
-RATIO_LIMIT = 1.5
+RATIO_LIMIT = 1.3
 VIDEO_IMAGE = (768, 768)
 
 
@@ -86,18 +95,44 @@ async def _one_raw_job(http: object, fake: FakeServer, image: Path, interval: fl
             answer.raise_for_status()
 
 
-async def _raw_jobs(fake: FakeServer, image: Path, count: int, interval: float) -> JobsRun:
+# The plain httpx baselines: what a user would write, and the pool shapes that change its result.
+BASELINES: dict[str, dict[str, int | None]] = {
+    "httpx defaults": {},  # httpx.AsyncClient(): 100 connections, 20 kept alive
+    "httpx max_connections=100": {"max_connections": 100},  # keep-alive unbounded (max_keepalive_connections=None)
+    "httpx pool of 10": {"max_connections": 10, "max_keepalive_connections": 10},
+}
+
+
+async def _raw_jobs(fake: FakeServer, image: Path, count: int, interval: float, baseline: str) -> JobsRun:
     import httpx
 
     fake.reset()
-    limits = httpx.Limits(max_connections=100)  # the facade's pool size, httpx's other defaults
-    async with httpx.AsyncClient(limits=limits, timeout=120) as http:
+    shape = BASELINES[baseline]
+    args = {"limits": httpx.Limits(**shape)} if shape else {}
+    async with httpx.AsyncClient(timeout=120, **args) as http:  # type: ignore[arg-type]
         start = time.perf_counter()
         outcomes = await asyncio.gather(
             *(_one_raw_job(http, fake, image, interval) for _ in range(count)), return_exceptions=True
         )
         wall = time.perf_counter() - start
     return _jobs_run(fake, wall, outcomes)
+
+
+@contextmanager
+def _load(loaded: bool) -> Iterator[None]:
+    """A busy machine: one process spinning on each CPU, started for the rounds and killed after."""
+    if not loaded:
+        yield
+        return
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)]
+    try:
+        time.sleep(0.2)  # let them get going
+        yield
+    finally:
+        for burner in burners:
+            burner.kill()
+        for burner in burners:
+            burner.wait()
 
 
 async def _jobs(fake: FakeServer, image: Path, count: int, interval: float) -> JobsRun:
@@ -127,31 +162,39 @@ def _jobs_run(fake: FakeServer, wall: float, outcomes: list[int | BaseException]
     )
 
 
-def jobs(fake: FakeServer, config: ConcurrencyConfig, workdir: Path) -> Result:
-    """N concurrent image-to-video jobs against one alone."""
-    from stability._drivers import LIMITS
-
-    title = (
-        f"6a. concurrency: {config.jobs} image-to-video jobs on one AsyncStability "
-        f"(job {config.job_duration:g} s, poll every {config.poll_interval:g} s)"
-    )
-    result = Result("concurrency_jobs", title)
+def jobs(fake: FakeServer, config: ConcurrencyConfig, workdir: Path) -> list[Result]:
+    """N concurrent image-to-video jobs against one alone, on a quiet machine (6a) and a loaded one (6b)."""
     image = write_png(workdir / "video-input.png", *VIDEO_IMAGE)
     fake.configure(job_duration=config.job_duration)
     try:
         asyncio.run(_jobs(fake, image, 1, config.poll_interval))  # warm-up: imports, the fake's paths
-        single: list[JobsRun] = []
-        many: list[JobsRun] = []
-        raw_single: list[JobsRun] = []
-        raw_many: list[JobsRun] = []
-        for _ in range(config.rounds):
-            single.append(asyncio.run(_jobs(fake, image, 1, config.poll_interval)))
-            many.append(asyncio.run(_jobs(fake, image, config.jobs, config.poll_interval)))
-            raw_single.append(asyncio.run(_raw_jobs(fake, image, 1, config.poll_interval)))
-            raw_many.append(asyncio.run(_raw_jobs(fake, image, config.jobs, config.poll_interval)))
+        return [_jobs_result(fake, config, image, loaded) for loaded in (False, True)]
     finally:
         fake.configure(job_duration=0.0)
         fake.reset()
+
+
+def _jobs_result(fake: FakeServer, config: ConcurrencyConfig, image: Path, loaded: bool) -> Result:
+    from stability._drivers import LIMITS
+
+    label, machine = (
+        ("6b", "a loaded machine (a process spinning on each CPU)") if loaded else ("6a", "a quiet machine")
+    )
+    title = (
+        f"{label}. concurrency: {config.jobs} image-to-video jobs on one AsyncStability, {machine} "
+        f"(job {config.job_duration:g} s, poll every {config.poll_interval:g} s)"
+    )
+    result = Result("concurrency_jobs_loaded" if loaded else "concurrency_jobs", title)
+    single: list[JobsRun] = []
+    many: list[JobsRun] = []
+    raw: dict[str, tuple[list[JobsRun], list[JobsRun]]] = {name: ([], []) for name in BASELINES}
+    with _load(loaded):
+        for _ in range(config.rounds):
+            single.append(asyncio.run(_jobs(fake, image, 1, config.poll_interval)))
+            many.append(asyncio.run(_jobs(fake, image, config.jobs, config.poll_interval)))
+            for name, (one, all_) in raw.items():
+                one.append(asyncio.run(_raw_jobs(fake, image, 1, config.poll_interval, name)))
+                all_.append(asyncio.run(_raw_jobs(fake, image, config.jobs, config.poll_interval, name)))
     result.figure("one job: wall time", "s", [run.wall for run in single])
     result.figure(f"{config.jobs} jobs: total wall time", "s", [run.wall for run in many])
     ratio = result.figure("total / one job", "x", [m.wall / s.wall for m, s in zip(many, single, strict=True)])
@@ -160,19 +203,20 @@ def jobs(fake: FakeServer, config: ConcurrencyConfig, workdir: Path) -> Result:
     polls = result.figure("polls per job, max (client)", "count", [float(run.polls_max) for run in many])
     result.figure("polls per job, mean (client)", "count", [run.polls_mean for run in many])
     result.figure("polls per job, mean (server count)", "count", [run.server_polls / config.jobs for run in many])
-    result.figure("raw httpx, one job: wall time", "s", [run.wall for run in raw_single])
-    result.figure(f"raw httpx, {config.jobs} jobs: total wall time", "s", [run.wall for run in raw_many])
-    result.figure(
-        "raw httpx: total / one job", "x", [m.wall / s.wall for m, s in zip(raw_many, raw_single, strict=True)]
+    for name, (one, all_) in raw.items():
+        result.figure(f"{name}: {config.jobs} jobs: total wall time", "s", [run.wall for run in all_])
+        result.figure(f"{name}: total / one job", "x", [m.wall / s.wall for m, s in zip(all_, one, strict=True)])
+        result.figure(f"{name}: TCP connections opened", "count", [float(run.connections) for run in all_])
+        result.figure(f"{name}: errors", "count", [float(run.errors) for run in all_])
+        result.figure(f"facade / {name}, {config.jobs} jobs wall", "x",
+                      [m.wall / r.wall for m, r in zip(many, all_, strict=True)])  # fmt: skip
+    result.notes.append(
+        "httpx baselines: the same schedule (POST, then GET every interval) on one httpx.AsyncClient: "
+        + "; ".join(
+            f"{name}: Limits({', '.join(f'{k}={v}' for k, v in shape.items()) or 'default'})"
+            for name, shape in BASELINES.items()
+        )  # fmt: skip
     )
-    result.figure("raw httpx: TCP connections opened", "count", [float(run.connections) for run in raw_many])
-    result.figure("raw httpx: errors", "count", [float(run.errors) for run in raw_many])
-    result.figure(
-        f"facade / raw httpx, {config.jobs} jobs wall",
-        "x",
-        [m.wall / r.wall for m, r in zip(many, raw_many, strict=True)],
-    )
-    result.notes.append("raw httpx: the same schedule (POST, then GET every interval) on one httpx.AsyncClient")
     pool = LIMITS.max_connections or 0
     allowed_polls = math.ceil(config.job_duration / config.poll_interval) + 2
     result.targets += [
@@ -201,7 +245,7 @@ def threads(fake: FakeServer, config: ConcurrencyConfig) -> Result:
     from stability import Stability
 
     total = config.threads * config.calls_per_thread
-    title = f"6b. concurrency: {config.threads} threads x {config.calls_per_thread} text-to-image on one Stability"
+    title = f"6c. concurrency: {config.threads} threads x {config.calls_per_thread} text-to-image on one Stability"
     result = Result("concurrency_threads", title)
     walls: list[float] = []
     error_counts: list[float] = []

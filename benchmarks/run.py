@@ -44,7 +44,7 @@ class Config:
 
 
 QUICK = Config(
-    overhead=OverheadConfig(calls=5, rounds=2, warmup=1, block=2, image_size=64 * KIB),
+    overhead=OverheadConfig(calls=5, rounds=2, warmup=1, block=2, image_size=64 * KIB, small_image_size=16 * KIB),
     imports=ImportConfig(runs=2),
     memory=MemoryConfig(download_sizes=(MIB, 2 * MIB), upload_size=2 * MIB, rounds=1),
     concurrency=ConcurrencyConfig(
@@ -76,6 +76,7 @@ def _config(args: argparse.Namespace) -> Config:
                 warmup=overhead.warmup,
                 block=overhead.block,
                 image_size=overhead.image_size,
+                small_image_size=overhead.small_image_size,
             ),
             imports=config.imports,
             memory=MemoryConfig(config.memory.download_sizes, config.memory.upload_size, args.rounds or config.memory.rounds),
@@ -90,12 +91,12 @@ def run(config: Config, only: Sequence[str], echo: Callable[[str], None] = print
     with tempfile.TemporaryDirectory(prefix="stability-bench-") as tmp, FakeServer(image_bytes=RESPONSE_BYTES) as fake:
         workdir = Path(tmp)
         steps: dict[str, Callable[[], list[Result]]] = {
-            "text_to_image": lambda: [text_to_image(fake, config.overhead)],
-            "inpaint": lambda: [inpaint(fake, config.overhead, workdir)],
+            "text_to_image": lambda: text_to_image(config.overhead),
+            "inpaint": lambda: inpaint(config.overhead, workdir),
             "import_time": lambda: [import_time(config.imports)],
             "download_memory": lambda: [download(fake, config.memory, workdir)],
             "upload_memory": lambda: [upload(fake, config.memory, workdir)],
-            "concurrency": lambda: [jobs(fake, config.concurrency, workdir), threads(fake, config.concurrency)],
+            "concurrency": lambda: [*jobs(fake, config.concurrency, workdir), threads(fake, config.concurrency)],
             "batch": lambda: batch_at_the_limit(workdir, quick=config is QUICK),
         }
         for name in BENCHMARKS:
@@ -104,7 +105,7 @@ def run(config: Config, only: Sequence[str], echo: Callable[[str], None] = print
                 started = time.perf_counter()
                 made = steps[name]()
                 made[-1].notes.append(
-                    f"took {time.perf_counter() - started:.1f} s" + (" (6a and 6b)" if len(made) > 1 else "")
+                    f"took {time.perf_counter() - started:.1f} s" + (f" ({len(made)} parts)" if len(made) > 1 else "")
                 )
                 for result in made:
                     echo(format_table([result]))

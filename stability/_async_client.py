@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import httpx
 
+from ._async_driver import AsyncDriver
 from ._batch._pacing import RateLimit
 from ._core.config import NOT_GIVEN, Options, Pacer, configure_logging_from_env
 from ._core.errors import ConfigurationError, ContentFilteredError
@@ -25,7 +26,6 @@ from ._core.flow import Operation, call_flow
 from ._core.polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
 from ._core.retry import DEFAULT_MAX_RETRIES
 from ._core.validation import Prompt
-from ._async_driver import AsyncDriver
 from ._drivers import CLOSED_MESSAGE, raw_client
 from ._files.outputs import check_destination
 from ._operations import jobs

@@ -19,11 +19,16 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     assert {"cpu_count", "python", "platform"} <= set(report["machine"])
     expected = {
         "text_to_image",
+        "text_to_image_small",
         "inpaint",
+        "inpaint_small",
+        "upscale_start",
+        "upscale_start_small",
         "import_time",
         "download_memory",
         "upload_memory",
         "concurrency_jobs",
+        "concurrency_jobs_loaded",
         "concurrency_threads",
         "batch_sync",
         "batch_async",

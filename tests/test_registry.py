@@ -34,8 +34,8 @@ SPEC_PATH = ROOT / "openapi" / "stability.yaml"
 API_PATH = ROOT / "generated" / "stability_api" / "api"
 
 # What is public on a client or in the CLI without being an operation.
-CLIENT_MEMBERS = frozenset({"aclose", "close", "jobs", "raw", "with_options"})
-CLI_COMMANDS = frozenset({"demo", "completion"})
+CLIENT_MEMBERS = frozenset({"aclose", "batch", "close", "jobs", "raw", "with_options"})
+CLI_COMMANDS = frozenset({"batch", "demo", "completion"})
 # Parameters of the generated ``_get_kwargs`` that are headers: the registry fixes Accept, the client options
 # give Organization; neither is a method argument.
 HEADERS = frozenset({"accept", "organization"})

@@ -398,6 +398,12 @@ def _account(console: Console, args: argparse.Namespace, command: Command) -> in
     return ExitCode.OK
 
 
+def _batch(console: Console, args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    return run_batch(console, args, lambda: _client(args))
+
+
 def _demo(console: Console, args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -435,6 +441,7 @@ def _completion(console: Console, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Console, argparse.Namespace], int]] = {
     **{command.name: _runner(command) for command in commands()},
+    "batch": _batch,
     "demo": _demo,
     "completion": _completion,
 }

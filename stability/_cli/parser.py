@@ -40,6 +40,7 @@ class ExitCode(IntEnum):
     NETWORK = 8
     JOB_DEADLINE = 9
     CONTENT = 10
+    INCOMPLETE = 11
     INTERRUPTED = 130
 
 
@@ -56,6 +57,8 @@ _MEANINGS = {
     ExitCode.NETWORK: "network: the connection was refused or dropped, or it timed out",
     ExitCode.JOB_DEADLINE: "job deadline: --deadline passed; the job goes on, resume it with `stability result`",
     ExitCode.CONTENT: "content: moderated (403 content_moderation) or filtered (--fail-on-filtered)",
+    ExitCode.INCOMPLETE: "incomplete: a batch ended with items failed, uncertain or not started (--max-credits); "
+    "rerun the same command to resume",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 
@@ -458,6 +461,9 @@ def build_parser(registry: Mapping[str, Entry] = REGISTRY) -> argparse.ArgumentP
         sub = command(each.name, each.entry.summary, exit_codes(each))
         (_result if each.entry.returns == "result" else _operation)(sub, each, registry)
 
+    from .batch import BATCH_EXIT_CODES, BATCH_SUMMARY, add_batch_options
+
+    add_batch_options(command("batch", BATCH_SUMMARY, BATCH_EXIT_CODES))
     subparsers.add_parser(
         "fake-server",
         help="Run the local fake Stability API for your tests (see `stability fake-server --help`).",

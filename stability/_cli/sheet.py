@@ -93,24 +93,30 @@ def _written_inputs(folder: Path) -> list[tuple[DemoInput, str]]:
     return [(what, name) for what, name in INPUT_FILES.items() if (folder / name).is_file()]
 
 
-def render(cards: Sequence[Card], *, headline: str, inputs: Sequence[tuple[DemoInput, str]] = ()) -> str:
-    """The sheet's HTML5: a header, the inputs the calls read, then one card per operation."""
+def render(
+    cards: Sequence[Card],
+    *,
+    headline: str,
+    inputs: Sequence[tuple[DemoInput, str]] = (),
+    title: str = "stability demo",
+    intro: str | None = None,
+) -> str:
+    """The sheet's HTML5: a header, the inputs the calls read, then one card per operation. ``title`` and
+    ``intro`` (plain text; None: the demo's) are what ``stability batch`` changes to show its own outputs."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>stability demo: contact sheet</title>",
+        f"<title>{_text(title)}: contact sheet</title>",
         f"<style>{_STYLE}</style>",
         "</head>",
         "<body>",
         "<header>",
-        "<h1>stability demo</h1>",
+        f"<h1>{_text(title)}</h1>",
         f"<p>{_text(headline)}</p>",
-        "<p>Every call below ran against the fake Stability API (<code>stability.testing</code>), whose pictures"
-        " are placeholders; with <code>client = Stability()</code> and <code>STABILITY_API_KEY</code> set, the"
-        " same lines call the real API from this folder.</p>",
+        _DEMO_INTRO if intro is None else f"<p>{_text(intro)}</p>",
         "</header>",
     ]
     if inputs:
@@ -179,6 +185,12 @@ def _url(file: str) -> str:
     the browser fetches), then escaped."""
     return html.escape(quote(file), quote=True)
 
+
+_DEMO_INTRO = (
+    "<p>Every call below ran against the fake Stability API (<code>stability.testing</code>), whose pictures"
+    " are placeholders; with <code>client = Stability()</code> and <code>STABILITY_API_KEY</code> set, the"
+    " same lines call the real API from this folder.</p>"
+)
 
 _STYLE = """
 :root { color-scheme: light dark; font-family: system-ui, sans-serif; }

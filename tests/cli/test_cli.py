@@ -434,7 +434,8 @@ def test_every_subcommand_help_lists_every_option_with_its_default(cli: Cli) -> 
     top = cli("--help")
     assert top.code == 0 and "exit codes:" in top.out and "STABILITY_API_KEY" in top.out
     subparsers = next(a for a in parser._actions if a.dest == "command").choices  # type: ignore[union-attr]
-    assert set(subparsers) == {e.cli for e in REGISTRY.values() if e.cli} | {"fake-server", "demo", "completion"}
+    others = {"fake-server", "batch", "demo", "completion"}
+    assert set(subparsers) == {e.cli for e in REGISTRY.values() if e.cli} | others
     for name, sub in subparsers.items():
         if name == "fake-server":
             continue

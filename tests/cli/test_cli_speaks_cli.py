@@ -222,7 +222,7 @@ def test_one_full_exit_code_table_in_the_top_help_and_the_readme() -> None:
 
 
 def test_each_subcommand_lists_only_the_exit_codes_that_apply() -> None:
-    every = {int(code) for code in ExitCode}
+    every = {int(code) for code in ExitCode} - {ExitCode.INCOMPLETE}  # only a batch ends incomplete
     assert _codes(_help("balance")) == every - {3, 5, 9, 10}
     assert "--force" not in _help("balance").split("exit codes:")[1]
     assert _codes(_help("text-to-image")) == every - {9}  # 5: an unknown --engine
@@ -357,7 +357,7 @@ def test_fish_completion_is_valid_and_completes(cli: Cli, tmp_path: Path) -> Non
 
 def test_completion_is_derived_from_the_parser() -> None:
     described = {sub.name: sub for sub in describe(build_parser())}
-    assert set(described) == {c.name for c in commands()} | {"demo", "fake-server", "completion"}
+    assert set(described) == {c.name for c in commands()} | {"batch", "demo", "fake-server", "completion"}
     inpaint = {s: option for option in described["inpaint"].options for s in option.strings}
     assert inpaint["--mode"].choices == ("search", "mask") and inpaint["--image"].files
     assert not inpaint["--force"].takes_value

@@ -182,16 +182,16 @@ def direct_request(base_headers: Mapping[str, str], kwargs: dict[str, Any]) -> h
     return request
 
 
-_WRITE = 64 * 1024
+_WRITE = 256 * 1024
 
 
 class _Joined(httpx.SyncByteStream, httpx.AsyncByteStream):
     """A request body whose small pieces go out in one socket write.
 
-    httpx's multipart body is a piece per boundary, part header, field value and file chunk, and httpcore writes
-    each piece with a system call of its own: 15 writes for an upscale start with two fields and a 64 KiB image,
-    where 3 carry the same bytes. Pieces are joined up to ``_WRITE`` bytes; a large piece with none pending
-    (a big file's chunks) is passed on as it is, so a large upload is not copied.
+    httpx's multipart body is a piece per boundary, part header, field value and 64 KiB file chunk, and httpcore
+    writes each piece with a system call (and an h11 event) of its own: 15 writes for an upscale start with two
+    fields and a 64 KiB image, where 2 carry the same bytes. Pieces are joined up to ``_WRITE`` bytes: a copy of
+    each chunk costs far less than a write and its event (a 1 MiB upload: 5 writes instead of 20).
     """
 
     def __init__(self, stream: Any) -> None:

@@ -22,14 +22,12 @@ from ._core.errors import ConfigurationError, ContentFilteredError
 from ._core.flow import Operation, call_flow
 from ._core.polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
 from ._core.retry import DEFAULT_MAX_RETRIES
-from ._core.validation import Prompt
 from ._drivers import CLOSED_MESSAGE, SyncDriver, raw_client
 from ._files.outputs import check_destination
-from ._operations import jobs
-from ._operations.registry import REGISTRY, prepare
-from ._operations.v1alpha import DEFAULT_ENGINE, DEFAULT_MASKING_ENGINE
 from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, ModelResult, VideoResult, check_suffix
 from ._types import (
+    DEFAULT_ENGINE,
+    DEFAULT_MASKING_ENGINE,
     AspectRatio,
     ClipGuidancePreset,
     ImageFormat,
@@ -37,6 +35,7 @@ from ._types import (
     InpaintMode,
     LightSourceDirection,
     MaskSource,
+    Prompt,
     Remesh,
     RemoveBackgroundFormat,
     Sampler,
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
 
     from ._batch._input import BatchItem
     from ._batch._run import BatchOutcome
+    from ._operations import jobs
 
 _T = TypeVar("_T")
 _R = TypeVar("_R", ImageResult, VideoResult)
@@ -244,6 +244,8 @@ class Stability:
         It returns what the registry says the operation returns; ``_T`` is whatever the calling method declares
         (its annotation is the one place the type is written; tests/facade check each one at run time).
         """
+        from ._operations.registry import REGISTRY, prepare  # at first call: importing the client stays cheap
+
         args.pop("self", None)
         result: Any = self._call(prepare(name, args, organization=self._options.organization))
         returns = REGISTRY[name].returns
@@ -922,6 +924,8 @@ class Job(Generic[_R]):
             if on_progress is not None:
                 on_progress(status)
 
+        from ._operations import jobs  # at first use: `from stability import Stability` loads no operation
+
         options = self._client._options
         return wait_flow(
             jobs.job_result(self.kind, self.id, sink=sink),
@@ -941,6 +945,8 @@ class Job(Generic[_R]):
     def poll(self) -> bool:
         """Check once (no sleeping); True when the job is done and ``result`` is set."""
         if self._result is None:
+            from ._operations import jobs  # at first use: `from stability import Stability` loads no operation
+
             outcome = self._client._call(jobs.job_result(self.kind, self.id))
             if isinstance(outcome, Done):
                 self._result = outcome.result
@@ -1005,6 +1011,8 @@ class Job(Generic[_R]):
         client's ``timeout``. With ``raise_on_content_filtered``, a filtered result raises
         ``ContentFilteredError`` carrying the result, and no file is written.
         """
+        from ._operations import jobs  # at first use: `from stability import Stability` loads no operation
+
         destination = check_destination(path, overwrite=overwrite)
         if jobs.result_entry(self.kind).media == "video":
             check_suffix(path, "mp4")  # known before waiting; an upscale's format is known at its first bytes
@@ -1058,12 +1066,16 @@ class Jobs:
     def get(self, kind: JobKind, job_id: str) -> Job[Any]:
         """The job ``job_id`` of ``kind`` (the method that started it: "upscale_creative", "image_to_video_v2beta",
         "edit_replace_background_and_relight", "upscale", "image_to_video"); poll it with the same API key."""
+        from ._operations import jobs  # at first use: `from stability import Stability` loads no operation
+
         jobs.check_job(kind, job_id)
         return Job(self._client, kind, job_id)
 
     def attach(self, job: Job[_R]) -> Job[_R]:
         """Bind ``job`` to this client, in place, and return it: for a job unpickled in another process (or
         one whose client was closed). Its kind, id and ``created_at`` are kept."""
+        from ._operations import jobs  # at first use: `from stability import Stability` loads no operation
+
         jobs.check_job(job.kind, job.id)
         job._bound = self._client
         return job

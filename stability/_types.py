@@ -8,7 +8,16 @@ and tests/test_limits.py compares those with the spec.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Literal, Protocol, TypeAlias
+
+Prompt = str | Sequence[str | tuple[str, float]]
+"""A prompt: text, or a list of texts and ``(text, weight)`` pairs; a negative weight steers away."""
+
+DEFAULT_ENGINE = "stable-diffusion-512-v2-1"
+"""The v1alpha engine of text-to-image and image-to-image when none is named."""
+DEFAULT_MASKING_ENGINE = "stable-inpainting-512-v2-0"
+"""The v1alpha engine of masking when none is named."""
 
 AspectRatio = Literal["21:9", "16:9", "3:2", "5:4", "1:1", "4:5", "2:3", "9:16", "9:21"]
 ImageFormat = Literal["jpeg", "png", "webp"]

@@ -18,9 +18,6 @@ from .errors import ValidationError
 if TYPE_CHECKING:
     from .flow import Request
 
-Prompt = str | Sequence[str | tuple[str, float]]
-"""A prompt: text, or a list of texts and ``(text, weight)`` pairs; a negative weight steers away."""
-
 
 def number(field: str, value: Any, bounds: L.Bounds, *, integer: bool = False) -> None:
     if value is None:

@@ -18,6 +18,7 @@ from .._core.errors import InvalidFileError
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
+from .outputs import _bad_path
 from .sniffing import ImageFormat, ImageInfo, _Bad, _BytesReader, _Described, _FileReader, _sniff, shown
 
 _EXTENSIONS: Final[dict[ImageFormat, tuple[str, ...]]] = {
@@ -213,20 +214,25 @@ class _Checked(_Window):
             if self._inner_position != self._position:
                 self._inner.seek(self._position)
                 self._inner_position = self._position
-            data = self._inner.read(wanted)
+            readinto = getattr(self._inner, "readinto", None)
+            if readinto is not None:  # straight into the caller's buffer: no copy of every chunk sent
+                count = readinto(view[:wanted]) or 0
+            else:
+                data = self._inner.read(wanted)
+                count = len(data)
+                view[:count] = data
         except (OSError, ValueError) as exc:
             raise self._source._failed(
                 f"could not be read while it was being sent ({exc}); the request was cut off, so it was not processed"
             ) from exc
-        if not data:
+        if not count:
             raise self._source._failed(
                 f"changed while it was being sent: it ended after {self._position:,} of the {self._source.size:,} "
                 "bytes checked; the request was cut off, so it was not processed"
             )
-        view[: len(data)] = data
-        self._position += len(data)
+        self._position += count
         self._inner_position = self._position
-        return len(data)
+        return count
 
     def close(self) -> None:
         if not self.closed:
@@ -284,12 +290,6 @@ def _identity(file: IO[bytes]) -> tuple[int, ...]:
     set back by a program, so a write that restores the mtime still shows)."""
     st = os.fstat(file.fileno())
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def _bad_path(exc: ValueError) -> str:
-    if isinstance(exc, UnicodeError):
-        return "is not a usable path: it holds a character the file system cannot encode (a lone surrogate)"
-    return "is not a usable path: it holds a NUL byte, which no file name can contain"
 
 
 def _from_path(value: str | os.PathLike[Any], field: str) -> ImageSource:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final
 
 from .._core.errors import InvalidFileError, SaveError
-from .inputs import _bad_path
 
 if TYPE_CHECKING:
     pass
@@ -283,3 +282,9 @@ async def atomic_write_async(
         except BaseException:  # interrupted on the way into abort(): run it again, then let the interrupt go on
             writer.abort()
             raise
+
+
+def _bad_path(exc: ValueError) -> str:
+    if isinstance(exc, UnicodeError):
+        return "is not a usable path: it holds a character the file system cannot encode (a lone surrogate)"
+    return "is not a usable path: it holds a NUL byte, which no file name can contain"

@@ -15,11 +15,9 @@ from .._core.errors import GenerationFailedError
 from .._core.flow import Answer, Operation
 from .._files.inputs import ImageSource
 from .._results import Account, Engine, ImageResult
+from .._types import DEFAULT_ENGINE
 from .common import Expected, _b64, _image, _image_bytes, _is_json, _json, _json_object, image_input, operation
 from .entry import DemoInput, Entry, Param
-
-DEFAULT_ENGINE = "stable-diffusion-512-v2-1"
-DEFAULT_MASKING_ENGINE = "stable-inpainting-512-v2-0"
 
 V1_RESULT = Expected(min_side=int(L.V1_SIDE.low), max_side=int(L.V1_SIDE.high), max_pixels=L.V1_MAX_PIXELS)
 _ACCEPT: Final = ("image/png", "application/json")  # PNG for one image, JSON for several

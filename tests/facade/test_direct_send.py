@@ -18,23 +18,27 @@ from stability._drivers import _Joined, direct_request, request_args
 from stability.testing import FakeStability
 
 
-def test_small_pieces_are_joined_and_large_ones_pass_through() -> None:
-    big = b"x" * 70_000
-    assert [len(piece) for piece in _Joined([b"ab", b"cd", big, b"e", b"f"])] == [70_004, 2]
-    assert list(_Joined([big, b"tail"])) == [big, b"tail"]  # no copy of a chunk that is large on its own
+def test_pieces_are_joined_into_writes_of_a_bounded_size() -> None:
+    chunk = b"x" * 65_536  # httpx reads a file part in chunks of this size
+    pieces = [b"--boundary\r\nheaders\r\n\r\n", *[chunk] * 16, b"\r\n--boundary--\r\n"]
+    writes = list(_Joined(pieces))
+    assert b"".join(writes) == b"".join(pieces)
+    assert [len(write) for write in writes] == [262_167, 262_144, 262_144, 262_144, 16]  # not 18 writes
+    big = b"y" * 300_000
+    assert list(_Joined([big, b"tail"])) == [big, b"tail"]  # a piece that fills a write alone is not copied
     assert list(_Joined([b"a", b"b"])) == [b"ab"]
     assert list(_Joined([])) == []
 
 
 def test_the_async_body_is_joined_the_same_way() -> None:
     async def pieces() -> Any:
-        for piece in (b"a", b"b" * 70_000, b"c"):
+        for piece in (b"a", b"b" * 300_000, b"c"):
             yield piece
 
     async def joined() -> list[int]:
         return [len(piece) async for piece in _Joined(pieces())]
 
-    assert asyncio.run(joined()) == [70_001, 1]
+    assert asyncio.run(joined()) == [300_001, 1]
 
 
 def _captured(mode: str, call: Any) -> list[httpx.Request]:

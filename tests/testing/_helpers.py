@@ -13,7 +13,7 @@ import httpx
 from PIL import Image
 
 from stability._operations.registry import REGISTRY
-from stability._operations.v1alpha import DEFAULT_ENGINE, DEFAULT_MASKING_ENGINE
+from stability._types import DEFAULT_ENGINE, DEFAULT_MASKING_ENGINE
 from stability.testing import FakeStability
 
 

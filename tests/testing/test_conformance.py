@@ -24,7 +24,7 @@ import stability
 from stability._core import limits as L
 from stability._core.validation import Choice, Text
 from stability._operations.registry import REGISTRY, Entry, prepare
-from stability._operations.v1alpha import DEFAULT_ENGINE
+from stability._types import DEFAULT_ENGINE
 from stability.testing import FakeStability, Fault
 from tests.reliability._matrix import arguments
 from tests.testing import test_validation as cases

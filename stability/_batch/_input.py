@@ -74,7 +74,8 @@ def read_batch(path: str | os.PathLike[str], *, operation: str | None = None) ->
     """Read and check a batch file: every line, before anything is sent.
 
     ``.jsonl`` (or ``.ndjson``): one JSON object per line, ``{"operation": "generate_core", "id": "cat",
-    "prompt": "a cat"}`` (``id`` optional; blank lines skipped). ``.csv``: a header row naming the arguments
+    "prompt": "a cat"}`` (``id`` optional; the operation by its method's name or its command's, ``generate-core``;
+    blank lines skipped). ``.csv``: a header row naming the arguments
     (and optionally ``id``), one item per row, all with ``operation``; empty cells are left out, numbers and
     true/false read as each argument's rule takes them.
 
@@ -82,6 +83,7 @@ def read_batch(path: str | os.PathLike[str], *, operation: str | None = None) ->
         BatchInputError: a line (or the file) cannot be run; ``problems`` lists every one, by line number.
     """
     source = os.fspath(path)
+    operation = None if operation is None else operation_named(operation)
     suffix = Path(source).suffix.lower()
     if suffix not in (".jsonl", ".ndjson", ".csv"):
         raise BatchInputError(source, [(0, f"expected a .jsonl or .csv file, got {suffix or 'no extension'}")])
@@ -149,7 +151,7 @@ def _jsonl_rows(lines: Iterable[str]) -> Iterator[_Row]:
             yield number, 'needs "operation": the operation\'s name, such as "generate_core"'
             continue
         key = value.pop("id", None)
-        yield number, name, key, value
+        yield number, operation_named(name), key, value
 
 
 def _csv_rows(lines: Iterable[str], operation: str) -> Iterator[_Row]:
@@ -240,6 +242,7 @@ def _item(number: int, name: str, key: Any, raw: dict[str, Any], *, base: Path, 
     problem = _key_problem(key, seen, number)
     if problem:
         raise _LineProblem(problem)
+    assert isinstance(key, str)  # _key_problem refuses anything else
     unknown = [arg for arg in raw if arg not in entry.params]
     if unknown:
         known = ", ".join(entry.params)
@@ -252,6 +255,17 @@ def _item(number: int, name: str, key: Any, raw: dict[str, Any], *, base: Path, 
     except (TypeError, ValueError, KeyError) as exc:  # a value of a type no rule expects (a list for a number)
         raise _LineProblem(f"{type(exc).__name__}: {exc}") from None
     return BatchItem(key, number, name, MappingProxyType(args), _credits(entry, args, built))
+
+
+def operation_named(name: str) -> str:
+    """An operation by its method's name or its command's (``generate-core``, ``masking``): the method's, which
+    ``BatchItem.operation`` holds (a name that is neither is returned as it is, for the check to report)."""
+    return name if name in REGISTRY else _by_command().get(name, name)
+
+
+@functools.cache
+def _by_command() -> Mapping[str, str]:
+    return MappingProxyType({entry.cli: name for name, entry in REGISTRY.items() if entry.cli})
 
 
 def _operation_problem(name: str) -> str | None:

@@ -33,6 +33,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -166,9 +167,9 @@ def stale_temporaries(out_dir: Path, keys: Iterable[str]) -> list[Path]:
         return []
     for name in names:
         if name.startswith(".") and _TEMP_SUFFIX.search(name):
-            stem = _TEMP_SUFFIX.sub("", name)[1:]  # key.png or key-2.png
-            base = re.sub(r"(-\d+)?\.[A-Za-z0-9]+$", "", stem)
-            if base in wanted:
+            stem = _TEMP_SUFFIX.sub("", name)[1:]  # key.png or key-2.png (and a key may end in -N itself)
+            whole = stem.rsplit(".", 1)[0]
+            if whole in wanted or re.sub(r"-\d+$", "", whole) in wanted:
                 found.append(out_dir / name)
     return found
 
@@ -176,11 +177,13 @@ def stale_temporaries(out_dir: Path, keys: Iterable[str]) -> list[Path]:
 class Manifest:
     """The SQLite file of one batch; every write is its own committed transaction.
 
-    Used from one thread at a time (the run's coordinator), so one connection serves the whole run.
+    One connection serves the whole run, behind a lock: the coordinator commits most moves, and the sync
+    engine's worker threads commit ``sending`` themselves, just before their requests.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(path, timeout=0.5, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
@@ -215,9 +218,14 @@ class Manifest:
             raise ManifestError(self.path, f"was written by another version (schema {version})")
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     def _write(self, sql: str, params: Sequence[Any] | Iterable[Sequence[Any]], *, many: bool = False) -> None:
+        with self._lock:
+            self._write_locked(sql, params, many=many)
+
+    def _write_locked(self, sql: str, params: Sequence[Any] | Iterable[Sequence[Any]], *, many: bool) -> None:
         try:
             if many:
                 self._db.execute("BEGIN")

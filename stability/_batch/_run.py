@@ -1,7 +1,8 @@
 """The batch engines: ``Stability.batch`` (a thread pool) and ``AsyncStability.batch`` (tasks), over one plan.
 
 Theory of operation. ``_Run`` holds everything both engines share and does no network I/O: the manifest (every
-state change is committed by it, from the one thread that drives the run), the plan of a rerun, the credit
+state change is committed by it, from the thread that drives the run, except ``sending``, which the send commits
+itself just before its request), the plan of a rerun, the credit
 gate, and the poll schedule. An engine only runs two kinds of work concurrently, up to ``concurrency`` of each:
 *sends* (a synchronous operation, whose answer is the result, or a job start, whose answer is a job id) and
 *polls* of started jobs, all due polls at once, each job at its own interval; a poll that finds the job done
@@ -16,6 +17,7 @@ before it, and its answer (a job id, or the outputs written atomically and then 
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import heapq
 import itertools
@@ -24,16 +26,19 @@ import os
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .._core.errors import (
     APIConnectionError,
     APIError,
+    AuthenticationError,
+    ContentModerationError,
     JobNotFoundError,
     MalformedResponseError,
+    PermissionDeniedError,
     RateLimitError,
     ServerError,
     StabilityError,
@@ -119,9 +124,15 @@ class _Run:
         self.polls: list[tuple[float, int, _Poll]] = []
         self._order = itertools.count()
         self.over_budget = False
+        self.refused_key: str | None = None
+        """The error of a 401 or 403: every later request would get the same, so nothing more is started."""
         self.on_disk: dict[str, list[Path]] = {}
         self.warm = False
-        """Whether a request has completed: until then one send at a time (see ``limit``)."""
+        """Whether a request has completed (see ``launched``)."""
+        self.cold = 0
+        """Work started before any request completed, still in flight (see ``launched``)."""
+        self.stopping = False
+        """The run is ending (the caller broke off, or an error): work not yet begun is not begun."""
 
     # -- opening
 
@@ -183,28 +194,42 @@ class _Run:
 
     # -- sends
 
-    def _warmed(self) -> None:
-        if not self.warm:
-            self.warm = True
-            if self.pacer is not None:
-                self.pacer.settled(time.monotonic())
+    def launched(self) -> bool:
+        """Work (a send or a poll) is starting; whether it is *cold*: started before any request completed.
+
+        The first requests of a process pay for imports, the connection pool and their connections, so they
+        reach the API later than their slots say, and a request sent one window after them (on time) could
+        land in the same window of the API's count. Each completion of such work (it has surely reached the API
+        by then) tells the pacer so (``Limiter.settled``): their slots count from then on. This keeps the
+        window honest without holding the run's first sends back one at a time.
+        """
+        cold = not self.warm
+        self.cold += cold
+        return cold
+
+    def landed(self, cold: bool) -> None:
+        """Work started by ``launched`` has ended (answered or failed)."""
+        self.warm = True
+        if self.cold and self.pacer is not None:
+            self.pacer.settled(time.monotonic())
+        self.cold -= cold
 
     def room(self, sends: int, polls: int, *, send: bool) -> bool:
-        """Whether another send (or poll) may start: up to ``concurrency`` of each.
-
-        Except at first: the first request of a process pays for imports, the connection pool and the first
-        connection, so it reaches the API late, and a request sent one window after it (on time) could land in
-        the same window of the API's count. So the run starts with that one request alone.
-        """
-        if not self.warm:
-            return sends + polls == 0
+        """Whether another send (or poll) may start: up to ``concurrency`` of each."""
         return (sends if send else polls) < self.concurrency
 
     def take(self) -> BatchItem | BatchOutcome | None:
-        """The next item to send (``sending`` committed), an outcome decided without sending, or None."""
+        """The next item to send, an outcome decided without sending, or None.
+
+        ``sending`` is committed by the send itself (``sending``), in the thread or task that makes the request,
+        so that nothing (a KeyboardInterrupt in the coordinator, a cancellation) can come between the commit and
+        the request: a row says ``sending`` only for a request that went out, or was about to.
+        """
         if not self.sends:
             return None
         item = self.sends.popleft()
+        if self.refused_key is not None:
+            return BatchOutcome(item, "unstarted", error=self.refused_key)
         if self.over_budget or (self.max_credits is not None and self.spent + item.credits > self.max_credits):
             self.over_budget = True  # stop starting: what follows would also pass, or jump the queue's order
             return BatchOutcome(item, "unstarted")
@@ -213,14 +238,23 @@ class _Run:
             error = f"FileExistsError: {existing[0]} already exists; pass force=True to replace it"
             self._manifest().failed(item.key, error)
             return BatchOutcome(item, "failed", error=error)
-        self._manifest().sending(item)
         self.spent += item.credits
         self.began[item.key] = time.monotonic()
         return item
 
+    def sending(self, item: BatchItem) -> bool:
+        """Called by the send just before its request (from a worker thread in the sync engine): commits
+        ``sending``; False when the run is ending and the request must not go out."""
+        if self.stopping:
+            return False
+        self._manifest().sending(item)
+        return True
+
     def sent(self, item: BatchItem, answer: Any) -> BatchOutcome | None:
         """A send's answer: a job (``started`` committed, its first poll scheduled) or the saved outputs."""
-        self._warmed()
+        if answer is _NOT_SENT:
+            self.spent -= item.credits
+            return None
         if isinstance(answer, tuple):
             outputs, seed = answer
             self._manifest().done(item.key, outputs, seed)
@@ -230,8 +264,8 @@ class _Run:
         return None
 
     def send_failed(self, item: BatchItem, exc: BaseException) -> BatchOutcome:
-        self._warmed()
         error = _described(exc)
+        self._refused(exc, error)
         if _maybe_charged(exc):
             self._manifest().noted(item.key, error)  # stays ``sending``: the next run says uncertain
             return self._outcome(item, "uncertain", error=error, charged=True)
@@ -249,15 +283,25 @@ class _Run:
         heapq.heappush(self.polls, (time.monotonic() + due, next(self._order), poll))
 
     def due(self, now: float) -> _Poll | None:
+        if self.refused_key is not None:
+            return None
         if self.polls and self.polls[0][0] <= now:
             return heapq.heappop(self.polls)[2]
         return None
 
     def next_due(self) -> float | None:
-        return self.polls[0][0] if self.polls else None
+        return self.polls[0][0] if self.polls and self.refused_key is None else None
+
+    def abandoned(self) -> list[BatchOutcome]:
+        """After a refused key: the started jobs not collected (their rows stay ``started``: the next run, with
+        a key that works, resumes them by id)."""
+        if self.refused_key is None:
+            return []
+        polls, self.polls = self.polls, []
+        error = f"{self.refused_key} (the job was started; a rerun collects it)"
+        return [self._outcome(p.item, "failed", error=error, charged=p.charged, began=p.began) for *_, p in polls]
 
     def polled(self, poll: _Poll, answer: tuple[list[Path], int | None] | None) -> BatchOutcome | None:
-        self._warmed()
         if answer is None:
             self._schedule(poll, due=self._interval(poll.item))
             return None
@@ -266,13 +310,17 @@ class _Run:
         return self._outcome(poll.item, "done", outputs=outputs, seed=seed, charged=poll.charged, began=poll.began)
 
     def poll_failed(self, poll: _Poll, exc: BaseException) -> BatchOutcome:
-        self._warmed()
         error = _described(exc)
+        self._refused(exc, error)
         if _job_lost(exc):
             self._manifest().failed(poll.item.key, error)
         else:  # the job may still finish: it stays ``started``, and the next run resumes it by id
             self._manifest().noted(poll.item.key, error)
         return self._outcome(poll.item, "failed", error=error, charged=poll.charged, began=poll.began)
+
+    def _refused(self, exc: BaseException, error: str) -> None:
+        if _key_refused(exc) and self.refused_key is None:
+            self.refused_key = f"not started: an earlier request was refused ({error})"
 
     # -- outcomes
 
@@ -320,12 +368,19 @@ def _charged(exc: BaseException) -> bool:
     )
 
 
+def _key_refused(exc: BaseException) -> bool:
+    """A 401 or 403 about the key (not a moderated prompt): every later request of the run would get it too."""
+    return isinstance(exc, AuthenticationError | PermissionDeniedError) and not isinstance(exc, ContentModerationError)
+
+
 def _job_lost(exc: BaseException) -> bool:
     """A poll error after which the job cannot be collected any more (resuming it would fail the same way)."""
     if isinstance(exc, JobNotFoundError):
         return True
     if isinstance(exc, RateLimitError | ServerError | MalformedResponseError | APIConnectionError):
         return False
+    if _key_refused(exc):
+        return False  # the key, not the job: the rerun, with a key that works, collects it
     return isinstance(exc, APIError)
 
 
@@ -343,13 +398,19 @@ def save_outputs(result: Any, out_dir: Path, key: str, *, force: bool) -> tuple[
     return paths, getattr(results[0], "seed", None) if results else None
 
 
-async def _send_async(client: AsyncStability, item: BatchItem, out_dir: Path, force: bool) -> Any:
+_NOT_SENT: Any = object()
+"""A send's answer when the run ended before its request went out (its row untouched)."""
+
+
+async def _send_async(client: AsyncStability, run: _Run, item: BatchItem) -> Any:
     from .._async_client import AsyncJob
 
+    if not run.sending(item):  # no await before the request: a cancellation lands before the commit or after
+        return _NOT_SENT
     answer = await getattr(client, item.operation)(**item.args)
     if isinstance(answer, AsyncJob):
         return answer
-    return await asyncio.to_thread(save_outputs, answer, out_dir, item.key, force=force)
+    return await asyncio.to_thread(save_outputs, answer, run.out_dir, item.key, force=run.force)
 
 
 async def _poll_async(poll: _Poll, out_dir: Path, force: bool) -> tuple[list[Path], int | None] | None:
@@ -358,13 +419,15 @@ async def _poll_async(poll: _Poll, out_dir: Path, force: bool) -> tuple[list[Pat
     return await asyncio.to_thread(save_outputs, poll.job.result, out_dir, poll.item.key, force=force)
 
 
-def _send_sync(client: Stability, item: BatchItem, out_dir: Path, force: bool) -> Any:
+def _send_sync(client: Stability, run: _Run, item: BatchItem) -> Any:
     from .._sync_client import Job
 
+    if not run.sending(item):
+        return _NOT_SENT
     answer = getattr(client, item.operation)(**item.args)
     if isinstance(answer, Job):
         return answer
-    return save_outputs(answer, out_dir, item.key, force=force)
+    return save_outputs(answer, run.out_dir, item.key, force=run.force)
 
 
 def _poll_sync(poll: _Poll, out_dir: Path, force: bool) -> tuple[list[Path], int | None] | None:
@@ -375,44 +438,127 @@ def _poll_sync(poll: _Poll, out_dir: Path, force: bool) -> tuple[list[Path], int
 
 # ------------------------------------------------------------------------------------------- engines
 
+_Work = tuple[BatchItem | _Poll, bool]  # what a task does (a send's item or a poll) and whether it is cold
+
+
+class _Workers:
+    """The sync engine's threads, one per task in flight (made as needed, at most ``2 * concurrency``).
+
+    Finished tasks come back on a ``SimpleQueue`` the coordinator reads (with a timeout, so Ctrl-C is seen).
+    The coordinator takes no lock a worker also takes: ``concurrent.futures.wait`` does (each future's), and a
+    KeyboardInterrupt inside it can leave one held, the worker blocked on it when it finishes, and the pool's
+    shutdown waiting for that worker forever. A ``SimpleQueue``'s ``put`` and ``get`` are single C calls, and so
+    is ``_thread.start_new_thread`` (``Thread.start`` waits on an ``Event`` in Python code, where an interrupt
+    can leave its condition's lock released twice). The threads never hold the process's exit up: a run
+    interrupted in its coordinator leaves what is in flight to the next run.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: SimpleQueue[tuple[int, Callable[..., Any], tuple[Any, ...]] | None] = SimpleQueue()
+        self._done: SimpleQueue[tuple[int, Any, BaseException | None]] = SimpleQueue()
+        self._threads = 0
+        self._tokens = itertools.count()
+        self.running: dict[int, _Work] = {}
+
+    def start(self, work: _Work, task: Callable[..., Any], *args: Any) -> None:
+        if len(self.running) >= self._threads:
+            _thread.start_new_thread(self._work, ())
+            self._threads += 1
+        token = next(self._tokens)
+        self._tasks.put((token, task, args))  # before ``running``: a task queued is one whose end is awaited
+        self.running[token] = work
+
+    def finished(self, timeout: float | None) -> tuple[_Work, Any, BaseException | None] | None:
+        """The next task to finish (its work, its result, its error), or None after ``timeout`` seconds."""
+        try:
+            token, result, exc = self._done.get(timeout=timeout)
+        except Empty:
+            return None
+        work = self.running.pop(token, None)
+        if work is None:  # queued by a ``start`` that an interrupt cut short: its result is not awaited
+            return None
+        return work, result, exc
+
+    def _work(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            token, function, args = task
+            try:
+                result, exc = function(*args), None
+            except BaseException as error:  # handed to the coordinator, which says what became of the item
+                result, exc = None, error
+            self._done.put((token, result, exc))
+            del task, result, exc  # a finished task's job, result and error are not kept alive by an idle thread
+
+    def stop(self) -> None:
+        """Each thread ends after its current task (tasks still queued are ended by ``_Run.stopping``)."""
+        for _ in range(self._threads):
+            self._tasks.put(None)
+
+
+_WAKE = 0.5
+"""The longest the sync coordinator blocks at once: a Ctrl-C is seen at least this often."""
+
 
 def _run_sync(client: Stability, run: _Run) -> Iterator[BatchOutcome]:
+    workers = _Workers()
+    interrupted = False
     try:
         yield from run.open(lambda kind, job_id: client.jobs.get(kind, job_id))  # type: ignore[call-overload]
-        with ThreadPoolExecutor(max_workers=2 * run.concurrency, thread_name_prefix="stability-batch") as pool:
-            sends: dict[Future[Any], BatchItem] = {}
-            polls: dict[Future[Any], _Poll] = {}
-            while True:
-                while run.room(len(sends), len(polls), send=True) and (taken := run.take()) is not None:
-                    if isinstance(taken, BatchOutcome):
-                        yield taken
-                    else:
-                        sends[pool.submit(_send_sync, client, taken, run.out_dir, run.force)] = taken
-                while run.room(len(sends), len(polls), send=False) and (poll := run.due(time.monotonic())) is not None:
-                    polls[pool.submit(_poll_sync, poll, run.out_dir, run.force)] = poll
-                timeout = _timeout(run, busy=not run.room(len(sends), len(polls), send=False))
-                if not sends and not polls:
-                    if timeout is None:
-                        return
-                    time.sleep(timeout)
-                    continue
-                finished, _ = wait([*sends, *polls], timeout=timeout, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    outcome = _finished(run, future.exception(), future, sends, polls)
-                    if outcome is not None:
-                        yield outcome
+        sends = polls = 0
+        while True:
+            while run.room(sends, polls, send=True) and (taken := run.take()) is not None:
+                if isinstance(taken, BatchOutcome):
+                    yield taken
+                else:
+                    workers.start((taken, run.launched()), _send_sync, client, run, taken)
+                    sends += 1
+            while run.room(sends, polls, send=False) and (poll := run.due(time.monotonic())) is not None:
+                workers.start((poll, run.launched()), _poll_sync, poll, run.out_dir, run.force)
+                polls += 1
+            yield from run.abandoned()
+            timeout = _timeout(run, busy=not run.room(sends, polls, send=False))
+            if not workers.running:
+                if timeout is None:
+                    return
+                time.sleep(min(timeout, _WAKE))
+                continue
+            finished = workers.finished(_WAKE if timeout is None else min(timeout, _WAKE))
+            if finished is None:
+                sends, polls = _counts(workers)
+                continue
+            (work, cold), result, exc = finished
+            sends, polls = _counts(workers)
+            run.landed(cold)
+            outcome = _finished(run, work, result, exc)
+            if outcome is not None:
+                yield outcome
+    except KeyboardInterrupt:
+        interrupted = True  # stop at once: what is in flight is left to the next run (uncertain, or adopted)
+        raise
     finally:
-        run.close()
+        run.stopping = True
+        workers.stop()
+        try:
+            # Broken off (``close()``) or failed: what is in flight finishes, and its answer is committed, so
+            # the next run skips it (or resumes its job) instead of calling it uncertain.
+            while workers.running and not interrupted:
+                finished = workers.finished(_WAKE)
+                if finished is not None:
+                    (work, _), result, exc = finished
+                    _finished(run, work, result, exc)
+        finally:
+            run.close()
 
 
-def _finished(
-    run: _Run, exc: BaseException | None, future: Any, sends: dict[Any, BatchItem], polls: dict[Any, _Poll]
-) -> BatchOutcome | None:
-    if future in sends:
-        item = sends.pop(future)
-        return run.send_failed(item, exc) if exc is not None else run.sent(item, future.result())
-    poll = polls.pop(future)
-    return run.poll_failed(poll, exc) if exc is not None else run.polled(poll, future.result())
+def _counts(workers: _Workers) -> tuple[int, int]:
+    sends = sum(1 for work, _ in workers.running.values() if isinstance(work, BatchItem))
+    return sends, len(workers.running) - sends
+
+
+def _finished(run: _Run, work: BatchItem | _Poll, result: Any, exc: BaseException | None) -> BatchOutcome | None:
+    if isinstance(work, BatchItem):
+        return run.send_failed(work, exc) if exc is not None else run.sent(work, result)
+    return run.poll_failed(work, exc) if exc is not None else run.polled(work, result)
 
 
 def _timeout(run: _Run, *, busy: bool) -> float | None:
@@ -424,39 +570,49 @@ def _timeout(run: _Run, *, busy: bool) -> float | None:
 
 
 async def _run_async(client: AsyncStability, run: _Run) -> AsyncIterator[BatchOutcome]:
-    sends: dict[asyncio.Task[Any], BatchItem] = {}
-    polls: dict[asyncio.Task[Any], _Poll] = {}
+    running: dict[asyncio.Task[Any], _Work] = {}
+    sends = polls = 0
     try:
         for opening in run.open(lambda kind, job_id: client.jobs.get(kind, job_id)):  # type: ignore[call-overload]
             yield opening
         while True:
-            while run.room(len(sends), len(polls), send=True) and (taken := run.take()) is not None:
+            while run.room(sends, polls, send=True) and (taken := run.take()) is not None:
                 if isinstance(taken, BatchOutcome):
                     yield taken
                 else:
-                    sends[asyncio.ensure_future(_send_async(client, taken, run.out_dir, run.force))] = taken
-            while run.room(len(sends), len(polls), send=False) and (poll := run.due(time.monotonic())) is not None:
-                polls[asyncio.ensure_future(_poll_async(poll, run.out_dir, run.force))] = poll
-            timeout = _timeout(run, busy=not run.room(len(sends), len(polls), send=False))
-            if not sends and not polls:
+                    running[asyncio.ensure_future(_send_async(client, run, taken))] = (taken, run.launched())
+                    sends += 1
+            while run.room(sends, polls, send=False) and (poll := run.due(time.monotonic())) is not None:
+                running[asyncio.ensure_future(_poll_async(poll, run.out_dir, run.force))] = (poll, run.launched())
+                polls += 1
+            for abandoned in run.abandoned():
+                yield abandoned
+            timeout = _timeout(run, busy=not run.room(sends, polls, send=False))
+            if not running:
                 if timeout is None:
                     return
                 await asyncio.sleep(timeout)
                 continue
-            finished, _ = await asyncio.wait([*sends, *polls], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            finished, _ = await asyncio.wait(running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             for task in finished:
-                exc = None if task.cancelled() else task.exception()
-                outcome = _finished(run, exc, task, sends, polls)
+                work, cold = running.pop(task)
+                if isinstance(work, BatchItem):
+                    sends -= 1
+                else:
+                    polls -= 1
+                run.landed(cold)
+                exc = asyncio.CancelledError() if task.cancelled() else task.exception()
+                outcome = _finished(run, work, None if exc is not None else task.result(), exc)
                 if outcome is not None:
                     yield outcome
     finally:
         # Stopped early (the caller broke off, or was cancelled): what is in flight is abandoned, and its rows
-        # say so (``sending``: uncertain next time; ``started``: resumed by id).
-        pending = [*sends, *polls]
-        for task in pending:
+        # say so (``sending``: uncertain next time; ``started``: resumed by id; a send not begun: untouched).
+        run.stopping = True
+        for task in running:
             task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)
         run.close()
 
 

@@ -203,11 +203,9 @@ def parse_rate(text: str) -> RateLimit | None:
 def _operation(name: str | None) -> str | None:
     """``--operation`` by the method's name or the command's (``generate-core``): the method's, as the file's
     lines name it."""
-    from .._operations.registry import REGISTRY
+    from .._batch._input import operation_named
 
-    if name is None or name in REGISTRY:
-        return name
-    return next((key for key, entry in REGISTRY.items() if entry.cli == name), name)
+    return None if name is None else operation_named(name)
 
 
 def _bad_file(console: Console, args: argparse.Namespace, source: Path, exc: BatchInputError) -> int:
@@ -467,7 +465,13 @@ class _Run:
                 f"anyway: {again} --retry-uncertain)"
             )
         if unstarted:
-            parts.append(f"{_count(unstarted, 'item')} not started: --max-credits {self.args.max_credits:g} reached")
+            refused = next((o.error for o in self.outcomes if o.state == "unstarted" and o.error), None)
+            why = (
+                "the API refused the key, see the first failure"
+                if refused is not None or self.args.max_credits is None
+                else f"--max-credits {self.args.max_credits:g} reached"
+            )
+            parts.append(f"{_count(unstarted, 'item')} not started: {why}")
         return ExitCode.INCOMPLETE, "; ".join(parts)
 
     def resume_command(self) -> str:
@@ -540,10 +544,10 @@ def _dimensions(path: Path) -> str:
         return ""
 
 
-def python_call(operation: str, args: Iterable[tuple[str, Any]] | Any) -> str:
+def python_call(operation: str, args: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> str:
     """``client.generate_core(prompt="a cat", seed=3)``: the Python that makes what the item made (an image
     argument as its path)."""
-    pairs = args.items() if hasattr(args, "items") else args
+    pairs = args.items() if isinstance(args, Mapping) else args
     shown = []
     for name, value in pairs:
         text = repr(str(value) if isinstance(value, Path) else value)
@@ -574,8 +578,7 @@ def _terminal(stream: TextIO) -> bool:
 @contextlib.contextmanager
 def _first_ctrl_c_stops() -> Iterator[threading.Event]:
     """The first Ctrl-C sets the event (the run stops at the next outcome, between two steps of the engine); a
-    second one interrupts at once. A KeyboardInterrupt raised anywhere in the engine's thread pool bookkeeping
-    could leave one of its locks held, and the run's end waiting on it forever."""
+    second one interrupts at once (what is then in flight is the next run's: finished, adopted or uncertain)."""
     stop = threading.Event()
     if threading.current_thread() is not threading.main_thread():
         yield stop

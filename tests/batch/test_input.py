@@ -130,3 +130,23 @@ def test_items_given_directly_need_unique_keys() -> None:
         check_items([one, BatchItem("A", 2, "generate_core", {"prompt": "y"}, 3.0)])
     with pytest.raises(BatchInputError, match="unknown operation"):
         check_items([BatchItem("b", 1, "engines", {}, 0.0)])
+
+
+def test_an_operation_by_its_command_name(jsonl, tmp_path: Path) -> None:
+    path = jsonl(
+        [
+            {"operation": "generate-core", "prompt": "a cat"},
+            {"operation": "masking", "id": "m", "prompt": "x", "image": "m.png", "mask": "m.png"},
+            {"operation": "generate_ultra", "prompt": "a dog"},
+        ]
+    )
+    from PIL import Image
+
+    Image.new("RGB", (512, 512), "red").save(tmp_path / "m.png")
+    items = read_batch(path)
+    assert [i.operation for i in items] == ["generate_core", "masked_image_to_image", "generate_ultra"]
+    csv = tmp_path / "rows.csv"
+    csv.write_text("prompt\na cat\n")
+    assert [i.operation for i in read_batch(csv, operation="generate-core")] == ["generate_core"]
+    with pytest.raises(BatchInputError, match="line 1: unknown operation 'generate-cores'"):
+        read_batch(jsonl([{"operation": "generate-cores", "prompt": "x"}], name="bad.jsonl"))

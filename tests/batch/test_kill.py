@@ -127,3 +127,13 @@ def _check_files(out: Path) -> None:
         elif file.suffix == ".mp4":
             data = file.read_bytes()
             assert data[4:8] == b"ftyp" and len(data) > 100, name
+
+
+def test_an_interrupt_anywhere_in_the_sync_coordinator_never_hangs(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "tests.batch._interrupt_child", str(tmp_path), "30"]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("a batch interrupted in its coordinator hung") from None
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "ended 30 runs" in done.stdout

@@ -126,3 +126,10 @@ def test_a_file_that_is_not_a_manifest(tmp_path: Path) -> None:
         Manifest(other)
     with pytest.raises(ManifestError, match="cannot be opened"):
         Manifest(tmp_path / "no" / "such" / "dir" / "m.sqlite")
+
+
+def test_stale_temporaries_of_keys_that_end_in_a_number(tmp_path: Path) -> None:
+    for name in (".core-23.png.1a649ab1.part", ".core-23-2.png.0badf00d.part", ".core-7.png.00000000.part"):
+        (tmp_path / name).write_bytes(b"half")
+    found = sorted(p.name for p in stale_temporaries(tmp_path, ["core-23"]))
+    assert found == [".core-23-2.png.0badf00d.part", ".core-23.png.1a649ab1.part"]

@@ -200,3 +200,68 @@ def test_breaking_off_releases_the_manifest(tmp_path: Path) -> None:
     states = [o.state for o in rerun]
     assert states.count("skipped") >= 1 and set(states) <= {"skipped", "done"}
     assert json.dumps(states) and fake.charges() == 6
+
+
+def test_concurrency_is_real_from_the_first_send(mode: str, tmp_path: Path) -> None:
+    with FakeStability(fast=True) as fake:
+        fake.inject("generate_core", Fault.delay(0.6), times=4)
+        began = time.monotonic()
+        outcomes = run(mode, fake, cores(4), tmp_path, concurrency=4, pacer=Limiter(RateLimit(1000, 1.0)))
+        elapsed = time.monotonic() - began
+        assert {o.state for o in outcomes} == {"done"} and fake.charges() == 4
+        assert elapsed < 1.15, elapsed  # four at once: one delay, not two (the first alone) or four
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_key_stops_the_run(mode: str, status: int, tmp_path: Path) -> None:
+    with FakeStability(fast=True) as fake:
+        body = b'{"id": "e1", "name": "forbidden", "errors": ["this key may not use this API"]}'  # not moderation
+        fake.inject("generate_core", Fault.status(status, body=body, content_type="application/json"))
+        outcomes = run(mode, fake, cores(5), tmp_path, concurrency=1)
+        assert [o.state for o in outcomes] == ["failed", *["unstarted"] * 4]
+        assert fake.count("generate_core") == 1 and fake.charges() == 0
+        refused = outcomes[1].error or ""
+        assert "refused" in refused and ("AuthenticationError" in refused or "PermissionDeniedError" in refused)
+
+
+def test_a_moderated_prompt_does_not_stop_the_run(mode: str, tmp_path: Path) -> None:
+    with FakeStability(fast=True) as fake:
+        fake.inject("generate_core", Fault.status(403))  # the fake's 403: content moderation, this prompt only
+        outcomes = run(mode, fake, cores(3), tmp_path, concurrency=1)
+        assert [o.state for o in outcomes] == ["failed", "done", "done"]
+
+
+def test_a_refused_key_leaves_a_started_job_to_the_rerun(mode: str, images: Path, tmp_path: Path) -> None:
+    item = BatchItem("up", 1, "upscale_creative", {"prompt": "up", "image": images / "small.png"}, 25.0)
+    with FakeStability(fast=True) as fake:
+        with Stability(api_key=fake.api_key, base_url=fake.base_url) as client:
+            job = client.upscale_creative("up", image=images / "small.png")
+        _manifest_row(tmp_path / MANIFEST_NAME, item, "started", job.id)
+        fake.inject("results", Fault.status(401))
+        (outcome,) = run(mode, fake, [item], tmp_path)
+        assert outcome.state == "failed" and (outcome.error or "").startswith("AuthenticationError")
+        (outcome,) = run(mode, fake, [item], tmp_path)  # the job, resumed by id: never started again
+        assert outcome.state == "done" and fake.count("upscale_creative") == 1 and fake.charges() == 1
+
+
+def test_an_interrupt_before_the_request_leaves_the_item_unsent(
+    mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stability._batch import _run
+
+    take = _run._Run.take
+
+    def interrupted(self: _run._Run) -> Any:
+        taken = take(self)
+        if isinstance(taken, BatchItem) and taken.key == "c1":
+            raise KeyboardInterrupt  # Ctrl-C right after the item was taken, before its request
+        return taken
+
+    monkeypatch.setattr(_run._Run, "take", interrupted)
+    with FakeStability(fast=True) as fake:
+        with pytest.raises(KeyboardInterrupt):
+            run(mode, fake, cores(3), tmp_path, concurrency=1)
+        monkeypatch.setattr(_run._Run, "take", take)
+        outcomes = run(mode, fake, cores(3), tmp_path)
+        assert {o.item.key: o.state for o in outcomes} == {"c0": "skipped", "c1": "done", "c2": "done"}
+        assert fake.charges() == 3

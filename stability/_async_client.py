@@ -130,18 +130,17 @@ class AsyncStability:
             max_retries=max_retries,
             raise_on_content_filtered=raise_on_content_filtered,
         )
-        copy = object.__new__(type(self))
-        copy._options = self._options.replace(**{k: v for k, v in given.items() if v is not NOT_GIVEN})
-        copy._driver = self._driver
-        copy._owner = False
-        copy._raw = None
-        return copy
+        return self._copy(self._options.replace(**{k: v for k, v in given.items() if v is not NOT_GIVEN}))
 
     def _paced(self, pacer: Pacer) -> AsyncStability:
         """A copy, sharing this client's connection pool, whose every request (starts, polls, downloads) first
         asks ``pacer`` for its slot and tells it of every 429: how ``batch`` keeps a whole run under the limit."""
+        return self._copy(self._options.replace(pacer=pacer))
+
+    def _copy(self, options: Options) -> AsyncStability:
+        """A client with ``options`` on this one's pool, which stays this one's to close."""
         copy = object.__new__(type(self))
-        copy._options = self._options.replace(pacer=pacer)
+        copy._options = options
         copy._driver = self._driver
         copy._owner = False
         copy._raw = None

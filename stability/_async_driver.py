@@ -173,11 +173,19 @@ class AsyncDriver:
 
     async def send(self, step: Send, options: Options) -> Answer | Failure:
         pacer = options.pacer
-        if pacer is not None and (delay := pacer.reserve(time.monotonic())) > 0:
-            await self._pause(delay)
-        start = time.monotonic()
-        outcome = await self._send(step, options)
-        if pacer is not None:
+        if pacer is None:
+            start = time.monotonic()
+            outcome = await self._send(step, options)
+        else:
+            while not (booking := pacer.reserve(time.monotonic()))[1]:
+                await self._pause(booking[0])
+            try:  # booked: counted in flight until answered, whatever happens
+                if booking[0] > 0:
+                    await self._pause(booking[0])
+                start = time.monotonic()
+                outcome = await self._send(step, options)
+            finally:
+                pacer.answered(time.monotonic())
             _paced(pacer, outcome)
         if logger.isEnabledFor(logging.DEBUG):
             _log(step, outcome, start)

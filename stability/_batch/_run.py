@@ -127,10 +127,6 @@ class _Run:
         self.refused_key: str | None = None
         """The error of a 401 or 403: every later request would get the same, so nothing more is started."""
         self.on_disk: dict[str, list[Path]] = {}
-        self.warm = False
-        """Whether a request has completed (see ``launched``)."""
-        self.cold = 0
-        """Work started before any request completed, still in flight (see ``launched``)."""
         self.stopping = False
         """The run is ending (the caller broke off, or an error): work not yet begun is not begun."""
 
@@ -193,26 +189,6 @@ class _Run:
         return self.on_disk.get(key, [])
 
     # -- sends
-
-    def launched(self) -> bool:
-        """Work (a send or a poll) is starting; whether it is *cold*: started before any request completed.
-
-        The first requests of a process pay for imports, the connection pool and their connections, so they
-        reach the API later than their slots say, and a request sent one window after them (on time) could
-        land in the same window of the API's count. Each completion of such work (it has surely reached the API
-        by then) tells the pacer so (``Limiter.settled``): their slots count from then on. This keeps the
-        window honest without holding the run's first sends back one at a time.
-        """
-        cold = not self.warm
-        self.cold += cold
-        return cold
-
-    def landed(self, cold: bool) -> None:
-        """Work started by ``launched`` has ended (answered or failed)."""
-        self.warm = True
-        if self.cold and self.pacer is not None:
-            self.pacer.settled(time.monotonic())
-        self.cold -= cold
 
     def room(self, sends: int, polls: int, *, send: bool) -> bool:
         """Whether another send (or poll) may start: up to ``concurrency`` of each."""
@@ -438,7 +414,7 @@ def _poll_sync(poll: _Poll, out_dir: Path, force: bool) -> tuple[list[Path], int
 
 # ------------------------------------------------------------------------------------------- engines
 
-_Work = tuple[BatchItem | _Poll, bool]  # what a task does (a send's item or a poll) and whether it is cold
+_Work = BatchItem | _Poll  # what a task does: a send (its item) or a poll
 
 
 class _Workers:
@@ -510,10 +486,10 @@ def _run_sync(client: Stability, run: _Run) -> Iterator[BatchOutcome]:
                 if isinstance(taken, BatchOutcome):
                     yield taken
                 else:
-                    workers.start((taken, run.launched()), _send_sync, client, run, taken)
+                    workers.start(taken, _send_sync, client, run, taken)
                     sends += 1
             while run.room(sends, polls, send=False) and (poll := run.due(time.monotonic())) is not None:
-                workers.start((poll, run.launched()), _poll_sync, poll, run.out_dir, run.force)
+                workers.start(poll, _poll_sync, poll, run.out_dir, run.force)
                 polls += 1
             yield from run.abandoned()
             timeout = _timeout(run, busy=not run.room(sends, polls, send=False))
@@ -526,9 +502,8 @@ def _run_sync(client: Stability, run: _Run) -> Iterator[BatchOutcome]:
             if finished is None:
                 sends, polls = _counts(workers)
                 continue
-            (work, cold), result, exc = finished
+            work, result, exc = finished
             sends, polls = _counts(workers)
-            run.landed(cold)
             outcome = _finished(run, work, result, exc)
             if outcome is not None:
                 yield outcome
@@ -544,14 +519,14 @@ def _run_sync(client: Stability, run: _Run) -> Iterator[BatchOutcome]:
             while workers.running and not interrupted:
                 finished = workers.finished(_WAKE)
                 if finished is not None:
-                    (work, _), result, exc = finished
+                    work, result, exc = finished
                     _finished(run, work, result, exc)
         finally:
             run.close()
 
 
 def _counts(workers: _Workers) -> tuple[int, int]:
-    sends = sum(1 for work, _ in workers.running.values() if isinstance(work, BatchItem))
+    sends = sum(1 for work in workers.running.values() if isinstance(work, BatchItem))
     return sends, len(workers.running) - sends
 
 
@@ -580,10 +555,10 @@ async def _run_async(client: AsyncStability, run: _Run) -> AsyncIterator[BatchOu
                 if isinstance(taken, BatchOutcome):
                     yield taken
                 else:
-                    running[asyncio.ensure_future(_send_async(client, run, taken))] = (taken, run.launched())
+                    running[asyncio.ensure_future(_send_async(client, run, taken))] = taken
                     sends += 1
             while run.room(sends, polls, send=False) and (poll := run.due(time.monotonic())) is not None:
-                running[asyncio.ensure_future(_poll_async(poll, run.out_dir, run.force))] = (poll, run.launched())
+                running[asyncio.ensure_future(_poll_async(poll, run.out_dir, run.force))] = poll
                 polls += 1
             for abandoned in run.abandoned():
                 yield abandoned
@@ -595,12 +570,11 @@ async def _run_async(client: AsyncStability, run: _Run) -> AsyncIterator[BatchOu
                 continue
             finished, _ = await asyncio.wait(running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             for task in finished:
-                work, cold = running.pop(task)
+                work = running.pop(task)
                 if isinstance(work, BatchItem):
                     sends -= 1
                 else:
                     polls -= 1
-                run.landed(cold)
                 exc = asyncio.CancelledError() if task.cancelled() else task.exception()
                 outcome = _finished(run, work, None if exc is not None else task.result(), exc)
                 if outcome is not None:

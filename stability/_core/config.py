@@ -48,10 +48,15 @@ NOT_GIVEN: Any = _NotGiven()
 
 
 class Pacer(Protocol):
-    """Holds every request of a client to a rate (``client.batch``): the drivers ask it before each send."""
+    """Holds every request of a client to a rate (``client.batch``): the drivers book each send with it."""
 
-    def reserve(self, now: float) -> float:
-        """Take the next request's slot: the seconds to wait before sending it (0.0: at once)."""
+    def reserve(self, now: float) -> tuple[float, bool]:
+        """Ask for the next request's slot: (seconds to wait, booked). Booked: send after the wait, then call
+        ``answered``; not booked: ask again after the wait."""
+        ...
+
+    def answered(self, now: float) -> None:
+        """A booked request has ended (answered, refused or failed)."""
         ...
 
     def refused(self, now: float, wait: float) -> None:

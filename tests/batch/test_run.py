@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -265,3 +267,33 @@ def test_an_interrupt_before_the_request_leaves_the_item_unsent(
         outcomes = run(mode, fake, cores(3), tmp_path)
         assert {o.item.key: o.state for o in outcomes} == {"c0": "skipped", "c1": "done", "c2": "done"}
         assert fake.charges() == 3
+
+
+def test_a_late_request_holds_its_place_until_its_answer(tmp_path: Path) -> None:
+    """An upload that stalls reaches the API's count long after its slot; the limiter counts it until its answer,
+    so the requests booked meanwhile stay under the limit (counted from its slot, the fourth would be a 429)."""
+
+    class Stalling(io.BytesIO):
+        """An image whose upload stalls once, halfway (a slow disk, a slow network share)."""
+
+        stalled = False
+
+        def readinto(self, buffer: Any) -> int:
+            if not self.stalled and self.tell() > 0:
+                self.stalled = True
+                time.sleep(0.9)
+            return super().readinto(buffer)
+
+    image = io.BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(image, "PNG")
+    with FakeStability(fast=True, rate_limit=(3, 1.0, 5.0)) as fake:
+        limiter = Limiter(RateLimit(3, 1.0), margin=0.0)
+        with Stability(api_key=fake.api_key, base_url=fake.base_url, max_retries=0) as plain:
+            client = plain._paced(limiter)
+            slow = threading.Thread(target=client.upscale_fast, args=(Stalling(image.getvalue()),))
+            slow.start()
+            for _ in range(5):
+                client.balance()
+            slow.join()
+        assert [r.status for r in fake.requests] == [200] * 6 and limiter.refusals == 0
+        assert limiter.in_flight == 0

@@ -5,7 +5,7 @@ fresh client (so each starts with an empty pool). A job's wall time runs from th
 the ratio is N jobs' total over one job's. The fake counts the TCP connections it accepted and the result
 requests (polls) it answered, reset before each measurement. The same schedule in plain httpx is measured on
 three pools (``BASELINES``): httpx's defaults, ``Limits(max_connections=100)`` (which also lifts the keep-alive
-bound) and a pool of 10. Everything runs twice: on a quiet machine (6a), and with a process spinning on each
+bound) and a pool of 10, and by HTTP written by hand (``_Floor``: the least any client can do). Everything runs twice: on a quiet machine (6a), and with a process spinning on each
 CPU, started by the benchmark (6b): a loaded machine is where a client's CPU per request turns into latency.
 Threads: T threads share one sync client and
 make C text-to-image calls each; every exception is counted as an error.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import math
 import os
 import subprocess
@@ -26,9 +27,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 from benchmarks._common import FakeServer, Result, Target, write_png
 
 RATIO_LIMIT = 1.3
+FLOOR = "floor (HTTP by hand)"
+"""The baseline no client can beat here (``_Floor``)."""
 VIDEO_IMAGE = (768, 768)
 
 
@@ -118,6 +123,74 @@ async def _raw_jobs(fake: FakeServer, image: Path, count: int, interval: float, 
     return _jobs_run(fake, wall, outcomes)
 
 
+class _Floor:
+    """The least a client can do on this schedule: HTTP/1.1 written and read by hand over asyncio streams, up to
+    100 keep-alive connections, no checks, no retries, no deadlines. What it takes is what the fake and this
+    machine cost any client: the floor under every ratio here."""
+
+    def __init__(self, fake: FakeServer) -> None:
+        url = httpx.URL(fake.base_url)
+        self.host, self.port = url.host, url.port or 80
+        self.auth = f"Authorization: Bearer {fake.api_key}\r\nHost: {self.host}:{self.port}\r\n".encode()
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.gate = asyncio.Semaphore(100)
+
+    async def request(self, head: bytes, body: bytes = b"") -> tuple[int, bytes]:
+        async with self.gate:
+            reader, writer = self.idle.pop() if self.idle else await asyncio.open_connection(self.host, self.port)
+            writer.write(head + self.auth + b"\r\n" + body)
+            status = int((await reader.readline()).split()[1])
+            length = 0
+            while (line := await reader.readline()) != b"\r\n":
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            content = await reader.readexactly(length)
+            self.idle.append((reader, writer))
+            return status, content
+
+    async def job(self, image: bytes, interval: float) -> int:
+        boundary = "floor-boundary"
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="frame.png"\r\n'
+            f"Content-Type: image/png\r\n\r\n".encode()
+            + image
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        head = (
+            f"POST /v2alpha/generation/image-to-video HTTP/1.1\r\nContent-Length: {len(body)}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+        ).encode()
+        status, content = await self.request(head, body)
+        if status != 200:
+            raise RuntimeError(f"start: {status}")
+        job_id = json.loads(content)["id"]
+        polls = 0
+        while True:
+            await asyncio.sleep(interval)
+            polls += 1
+            path = f"/v2alpha/generation/image-to-video/result/{job_id}"
+            status, content = await self.request(f"GET {path} HTTP/1.1\r\nAccept: video/*\r\n".encode())
+            if status == 200:
+                return polls
+            if status != 202:
+                raise RuntimeError(f"result: {status}")
+
+    def close(self) -> None:
+        for _, writer in self.idle:
+            writer.close()
+
+
+async def _floor_jobs(fake: FakeServer, image: Path, count: int, interval: float) -> JobsRun:
+    fake.reset()
+    floor, content = _Floor(fake), image.read_bytes()
+    start = time.perf_counter()
+    outcomes = await asyncio.gather(*(floor.job(content, interval) for _ in range(count)), return_exceptions=True)
+    wall = time.perf_counter() - start
+    floor.close()
+    return _jobs_run(fake, wall, outcomes)
+
+
 @contextmanager
 def _load(loaded: bool) -> Iterator[None]:
     """A busy machine: one process spinning on each CPU, started for the rounds and killed after."""
@@ -187,12 +260,16 @@ def _jobs_result(fake: FakeServer, config: ConcurrencyConfig, image: Path, loade
     result = Result("concurrency_jobs_loaded" if loaded else "concurrency_jobs", title)
     single: list[JobsRun] = []
     many: list[JobsRun] = []
-    raw: dict[str, tuple[list[JobsRun], list[JobsRun]]] = {name: ([], []) for name in BASELINES}
+    raw: dict[str, tuple[list[JobsRun], list[JobsRun]]] = {name: ([], []) for name in (*BASELINES, FLOOR)}
     with _load(loaded):
         for _ in range(config.rounds):
             single.append(asyncio.run(_jobs(fake, image, 1, config.poll_interval)))
             many.append(asyncio.run(_jobs(fake, image, config.jobs, config.poll_interval)))
             for name, (one, all_) in raw.items():
+                if name == FLOOR:
+                    one.append(asyncio.run(_floor_jobs(fake, image, 1, config.poll_interval)))
+                    all_.append(asyncio.run(_floor_jobs(fake, image, config.jobs, config.poll_interval)))
+                    continue
                 one.append(asyncio.run(_raw_jobs(fake, image, 1, config.poll_interval, name)))
                 all_.append(asyncio.run(_raw_jobs(fake, image, config.jobs, config.poll_interval, name)))
     result.figure("one job: wall time", "s", [run.wall for run in single])
@@ -216,6 +293,10 @@ def _jobs_result(fake: FakeServer, config: ConcurrencyConfig, image: Path, loade
             f"{name}: Limits({', '.join(f'{k}={v}' for k, v in shape.items()) or 'default'})"
             for name, shape in BASELINES.items()
         )  # fmt: skip
+    )
+    result.notes.append(
+        f"{FLOOR}: the same schedule written by hand over asyncio streams (100 keep-alive connections, no checks): "
+        "what the fake and this machine cost any client; a ratio no client reaches is the fixture's, not the client's"
     )
     pool = LIMITS.max_connections or 0
     allowed_polls = math.ceil(config.job_duration / config.poll_interval) + 2

@@ -20,6 +20,7 @@ from typing import TypeVar
 import httpx
 
 from ._aio_network import AsyncioBackend
+from ._aio_pool import LeanPool
 from ._core.config import Options
 from ._core.flow import Answer, Failure, Flow, Outcome, Send
 from ._drivers import (
@@ -278,10 +279,11 @@ class _Shards:
 
     httpcore 1.0's pool does work proportional to connections x queued requests each time a request starts or
     ends, and to connections squared when they are all kept alive (encode/httpcore#1035, #1000): at 100
-    connections a request costs milliseconds of CPU (docs/benchmarks.md, benchmark 6). Small pools keep that
+    connections a request costs milliseconds of CPU (docs/benchmarks.md, benchmark 6). Small pools kept that
     cost flat; each request goes to the least busy one, and a new one opens only when all are full, so light
-    use stays on one pool. The gate in front (LIMITS.max_connections in flight) keeps every httpcore queue
-    empty, and the pool timeout applies while waiting at it.
+    use stays on one pool. The direct pools are now ``LeanPool`` (O(1) per request); the shards stay for the
+    pools that are still httpcore's (a proxy's). The gate in front (LIMITS.max_connections in flight) keeps
+    every pool's queue empty, and the pool timeout applies while waiting at it.
     """
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None, ssl_context: Callable[[], ssl.SSLContext]) -> None:
@@ -321,7 +323,16 @@ class _Shards:
 
         def transport(proxy: httpx.Proxy | None = None) -> httpx.AsyncHTTPTransport:
             made = httpx.AsyncHTTPTransport(verify=context, limits=SHARD_LIMITS, proxy=proxy)
-            made._pool._network_backend = AsyncioBackend()  # see _aio_network: anyio's costs a third of the CPU
+            if proxy is None:  # see _aio_pool: httpcore's pool does O(connections) work per request
+                lean = LeanPool(
+                    ssl_context=context,
+                    keepalive_expiry=SHARD_LIMITS.keepalive_expiry,
+                    max_idle=SHARD_SIZE,
+                    network_backend=AsyncioBackend(),
+                )
+                setattr(made, "_pool", lean)  # noqa: B010 (httpx types it as httpcore's pool; it is duck-typed)
+            else:
+                made._pool._network_backend = AsyncioBackend()  # see _aio_network: anyio's costs a third of the CPU
             return made
 
         mounts = _https_proxies(transport)

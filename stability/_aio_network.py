@@ -201,7 +201,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         except TimeoutError:
             self._transport.close()
             raise httpcore.ConnectTimeout(f"no TLS handshake within {timeout} s") from None
-        except (OSError, ssl.SSLError, ConnectionError) as exc:
+        except OSError as exc:  # ssl.SSLError and a reset during the handshake included
             self._transport.close()
             raise httpcore.ConnectError(_why(exc, "the TLS handshake failed")) from exc
         if transport is None:  # the connection ended during the handshake

@@ -113,12 +113,18 @@ def _manifest_row(path: Path, item: BatchItem, state: str, job_id: str | None = 
     manifest.close()
 
 
-def test_a_started_job_is_resumed_by_id_never_started_again(mode: str, images: Path, tmp_path: Path) -> None:
+def _started_elsewhere(fake: FakeStability, images: Path, manifest: Path) -> BatchItem:
+    """A creative upscale whose job a run started (its manifest row says so) and then lost: it is the fake's now."""
     item = BatchItem("up", 1, "upscale_creative", {"prompt": "up", "image": images / "small.png"}, 25.0)
+    with Stability(api_key=fake.api_key, base_url=fake.base_url) as client:
+        job = client.upscale_creative("up", image=images / "small.png")
+    _manifest_row(manifest, item, "started", job.id)
+    return item
+
+
+def test_a_started_job_is_resumed_by_id_never_started_again(mode: str, images: Path, tmp_path: Path) -> None:
     with FakeStability(fast=True) as fake:
-        with Stability(api_key=fake.api_key, base_url=fake.base_url) as client:
-            job = client.upscale_creative("up", image=images / "small.png")
-        _manifest_row(tmp_path / MANIFEST_NAME, item, "started", job.id)
+        item = _started_elsewhere(fake, images, tmp_path / MANIFEST_NAME)
         (outcome,) = run(mode, fake, [item], tmp_path)
         assert outcome.state == "done" and outcome.credits == 0.0 and outcome.outputs == (tmp_path / "up.png",)
         assert fake.count("upscale_creative") == 1 and fake.charges() == 1
@@ -234,11 +240,8 @@ def test_a_moderated_prompt_does_not_stop_the_run(mode: str, tmp_path: Path) -> 
 
 
 def test_a_refused_key_leaves_a_started_job_to_the_rerun(mode: str, images: Path, tmp_path: Path) -> None:
-    item = BatchItem("up", 1, "upscale_creative", {"prompt": "up", "image": images / "small.png"}, 25.0)
     with FakeStability(fast=True) as fake:
-        with Stability(api_key=fake.api_key, base_url=fake.base_url) as client:
-            job = client.upscale_creative("up", image=images / "small.png")
-        _manifest_row(tmp_path / MANIFEST_NAME, item, "started", job.id)
+        item = _started_elsewhere(fake, images, tmp_path / MANIFEST_NAME)
         fake.inject("results", Fault.status(401))
         (outcome,) = run(mode, fake, [item], tmp_path)
         assert outcome.state == "failed" and (outcome.error or "").startswith("AuthenticationError")

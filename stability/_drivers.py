@@ -6,9 +6,9 @@ both share (building a request, reading a body within its bound, mapping failure
 
 Deadlines. A ``Send`` carries the whole call's deadline. The async driver runs the send and the body read
 under ``asyncio.timeout``. The sync driver cannot interrupt a blocking socket wait, so its own pool runs on a
-network backend that bounds every socket wait (connect, TLS, read, write) by the time left (``_DEADLINE``),
-and bodies are read in chunks with the deadline checked between them: a server that drips one byte a second
-cannot stretch a call past its timeout. A user's own ``httpx.Client`` keeps its backend: its body reads
+network backend (``_sync_network``) that bounds every socket wait (connect, TLS, read, write) by the time left
+(``DEADLINE``), and bodies are read in chunks with the deadline checked between them: a server that drips one
+byte a second cannot stretch a call past its timeout. A user's own ``httpx.Client`` keeps its backend: its body reads
 honour the deadline between chunks, its header reads only the per-read timeout.
 
 Downloads. A ``Send`` with a ``Sink`` (``job.save``) has its 200 body streamed into the sink, decoded and
@@ -28,7 +28,6 @@ import contextvars
 import functools
 import logging
 import os
-import ssl
 import threading
 import time
 import weakref
@@ -36,7 +35,6 @@ import zlib
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpcore
 import httpx
 
 from ._core.config import Options, Pacer
@@ -405,11 +403,11 @@ def _iter_body(response: httpx.Response, limit: int, deadline: float | None, *, 
     decoder = _Decoder(response.headers.get("content-encoding"), limit)
     raw = response.iter_raw()
     while True:
-        token = _DEADLINE.set(deadline)
+        token = DEADLINE.set(deadline)
         try:
             chunk = next(raw, None)
         finally:
-            _DEADLINE.reset(token)
+            DEADLINE.reset(token)
         if chunk is None:
             break
         if deadline is not None and time.monotonic() >= deadline:
@@ -533,73 +531,14 @@ async def aread_body(response: httpx.Response, send: Send) -> tuple[bytes, bool]
 
 # ----------------------------------------------------------------------------- sync socket deadlines
 
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("stability_deadline", default=None)
-
-
-def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
-    """A socket wait's timeout, cut to the time left before the current call's deadline."""
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise error("the call's timeout passed")
-    return left if timeout is None or left < timeout else timeout
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        inner = self._stream.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout))
-        return _DeadlineStream(inner)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's network backend with every socket wait bounded by the current call's deadline."""
-
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
-        self._backend = backend
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        timeout = _bounded(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._backend.connect_tcp(host, port, timeout, local_address, socket_options))
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.NetworkStream:
-        timeout = _bounded(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._backend.connect_unix_socket(path, timeout, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
+DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("stability_deadline", default=None)
 
 
 def _with_deadlines(transport: httpx.HTTPTransport) -> httpx.HTTPTransport:
+    from ._sync_network import DeadlineBackend  # with httpcore: imported when the first pool is made
+
     pool = transport._pool
-    pool._network_backend = _DeadlineBackend(pool._network_backend)
+    pool._network_backend = DeadlineBackend(pool._network_backend)
     return transport
 
 
@@ -888,7 +827,7 @@ class SyncDriver:
         if deadline is not None and time.monotonic() >= deadline:
             step.request.close()
             return _deadline_failure("connect", options.total)
-        token = _DEADLINE.set(deadline)
+        token = DEADLINE.set(deadline)
         try:
             http = self.http
             kwargs = request_args(step, options, given=not self._owns)
@@ -931,7 +870,7 @@ class SyncDriver:
         except _SEND_ERRORS as exc:
             return _send_failed(exc, closed=self.closed, deadline=deadline, total=options.total)
         finally:
-            _DEADLINE.reset(token)
+            DEADLINE.reset(token)
             step.request.close()
 
     def close(self) -> None:

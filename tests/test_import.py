@@ -1,4 +1,5 @@
-"""``import stability`` stays cheap: no generated model or endpoint module loads until a call needs one."""
+"""``import stability`` stays cheap: no generated model or endpoint module loads until a call needs one, and making
+a client loads no HTTP machinery (httpcore, h11) before its first request."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import textwrap
 GENERATED = ("stability_api.models", "stability_api.api")
 
 
-def _loaded_after(code: str) -> list[str]:
+def _loaded_after(code: str, prefixes: tuple[str, ...] = GENERATED) -> list[str]:
     probe = textwrap.dedent(code) + textwrap.dedent(f"""
         import sys
-        print("\\n".join(m for m in sorted(sys.modules) if m.startswith({GENERATED!r})))
+        print("\\n".join(m for m in sorted(sys.modules) if m.startswith({prefixes!r})))
     """)
     done = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
     return done.stdout.split()
@@ -29,6 +30,15 @@ def test_making_a_client_loads_no_generated_module() -> None:
         AsyncStability(api_key="sk-test")
     """
     assert _loaded_after(code) == []
+
+
+def test_making_a_sync_client_loads_no_http_machinery() -> None:
+    # What ``import httpx; httpx.Client()`` pays for at once, ``Stability()`` pays for at its first request.
+    code = """
+        from stability import Stability
+        Stability(api_key="sk-test").close()
+    """
+    assert _loaded_after(code, ("httpcore", "h11")) == []
 
 
 def test_a_call_loads_what_it_uses() -> None:
@@ -48,7 +58,9 @@ def test_a_call_loads_what_it_uses() -> None:
             fake.terminate()
             fake.wait()
     """
-    loaded = _loaded_after(code)
+    loaded = _loaded_after(code, (*GENERATED, "stability._sync_network"))
+    assert "stability._sync_network" in loaded  # the deadline-bounded backend, with httpcore
     assert "stability_api.api.v1alpha.text_to_image" in loaded
     assert "stability_api.models.text_to_image_request" in loaded
     assert "stability_api.api.v2alpha.inpaint" not in loaded
+    assert "stability_api.models.inpaint_request" not in loaded  # the models' package imports each model lazily

@@ -36,7 +36,9 @@ STATEMENTS = {
 }
 FIRST_ANSWER = {
     "httpx: first answer": "import httpx; httpx.Client().get('{base_url}/v1/user/balance', headers={auth!r})",
-    "stability: first answer": "from stability import Stability; Stability(api_key={key!r}, base_url={base_url!r}).balance()",
+    "stability: first answer": (
+        "from stability import Stability; Stability(api_key={key!r}, base_url={base_url!r}).balance()"
+    ),
 }
 
 

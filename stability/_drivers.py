@@ -8,8 +8,8 @@ Deadlines. A ``Send`` carries the whole call's deadline. The async driver runs t
 under ``asyncio.timeout``. The sync driver cannot interrupt a blocking socket wait, so its own pool runs on a
 network backend (``_sync_network``) that bounds every socket wait (connect, TLS, read, write) by the time left
 (``DEADLINE``), and bodies are read in chunks with the deadline checked between them: a server that drips one
-byte a second cannot stretch a call past its timeout. A user's own ``httpx.Client`` keeps its backend: its body reads
-honour the deadline between chunks, its header reads only the per-read timeout.
+byte a second cannot stretch a call past its timeout. A user's own ``httpx.Client`` keeps its backend: its body
+reads honour the deadline between chunks, its header reads only the per-read timeout.
 
 Downloads. A ``Send`` with a ``Sink`` (``job.save``) has its 200 body streamed into the sink, decoded and
 bounded by ``iter_body``/``aiter_body``, under the same deadline; a body that breaks off or is cut short is a

@@ -8,7 +8,12 @@ concurrent jobs it was a fifth of the client's CPU. Here a request takes the mos
 to its origin (checking only that one for expiry) or opens one, and gives it back when its answer is read.
 
 It stands in for ``httpx.AsyncHTTPTransport._pool``, so httpx's transport still converts the request, maps
-httpcore's exceptions and wraps the response stream; the connections are httpcore's own.
+httpcore's exceptions and wraps the response stream. The connections are httpcore's HTTP/1.1 ones, opened here
+rather than through ``httpcore.AsyncHTTPConnection``: that wrapper exists to choose between HTTP/1.1 and HTTP/2
+and takes an anyio lock around every request to do it, and anyio's lock gives the event loop a turn on every
+acquire, contended or not. A connection here serves one request at a time, so its own state lock is never
+contended either, and is replaced by one that never waits: httpcore's cost three event-loop turns a request,
+about a tenth of the CPU of a 202 poll (docs/benchmarks.md, benchmark 6).
 """
 
 from __future__ import annotations
@@ -21,6 +26,28 @@ from typing import Any
 import httpcore
 
 _Key = tuple[bytes, bytes, int]
+
+
+class _Uncontended:
+    """A lock for a connection only one task uses at a time: it never waits, and never yields to the loop."""
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+
+_UNCONTENDED = _Uncontended()
+
+
+class _Http11(httpcore.AsyncHTTP11Connection):
+    """httpcore's HTTP/1.1 connection, with a state lock that never waits (see the module's docstring)."""
+
+    def __init__(self, origin: httpcore.Origin, stream: httpcore.AsyncNetworkStream, keepalive_expiry: float | None):
+        super().__init__(origin=origin, stream=stream, keepalive_expiry=keepalive_expiry)
+        if hasattr(self, "_state_lock"):  # httpcore's name for it (tests/test_aio_pool.py checks it still is)
+            setattr(self, "_state_lock", _UNCONTENDED)  # noqa: B010 (typed as httpcore's AsyncLock; duck-typed)
 
 
 def _key(origin: httpcore.Origin) -> _Key:
@@ -39,12 +66,13 @@ class LeanPool:
         network_backend: httpcore.AsyncNetworkBackend,
     ) -> None:
         self._ssl_context = ssl_context
+        ssl_context.set_alpn_protocols(["http/1.1"])  # as httpcore's connection sets it before each handshake
         self._keepalive_expiry = keepalive_expiry
         self._max_idle = max_idle
         self._backend = network_backend
-        self._idle: dict[_Key, list[httpcore.AsyncHTTPConnection]] = {}
+        self._idle: dict[_Key, list[_Http11]] = {}
         self._idle_count = 0
-        self._open: set[httpcore.AsyncHTTPConnection] = set()
+        self._open: set[_Http11] = set()
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         origin = request.url.origin
@@ -52,12 +80,7 @@ class LeanPool:
             connection = await self._reuse(origin)
             reused = connection is not None
             if connection is None:
-                connection = httpcore.AsyncHTTPConnection(
-                    origin=origin,
-                    ssl_context=self._ssl_context,
-                    keepalive_expiry=self._keepalive_expiry,
-                    network_backend=self._backend,
-                )
+                connection = _Http11(origin, await self._connect(request), self._keepalive_expiry)
                 self._open.add(connection)
             try:
                 response = await connection.handle_async_request(request)
@@ -77,7 +100,22 @@ class LeanPool:
             extensions=response.extensions,
         )
 
-    async def _reuse(self, origin: httpcore.Origin) -> httpcore.AsyncHTTPConnection | None:
+    async def _connect(self, request: httpcore.Request) -> httpcore.AsyncNetworkStream:
+        """A new connection to the request's origin (TLS for https), within the request's connect timeout."""
+        origin = request.url.origin
+        timeout = request.extensions.get("timeout", {}).get("connect")
+        host = origin.host.decode("ascii")
+        stream = await self._backend.connect_tcp(host=host, port=origin.port, timeout=timeout)
+        if origin.scheme == b"https":
+            server_hostname = request.extensions.get("sni_hostname") or host
+            try:
+                stream = await stream.start_tls(self._ssl_context, server_hostname=server_hostname, timeout=timeout)
+            except BaseException:
+                await stream.aclose()
+                raise
+        return stream
+
+    async def _reuse(self, origin: httpcore.Origin) -> _Http11 | None:
         stack = self._idle.get(_key(origin))
         while stack:
             connection = stack.pop()
@@ -87,7 +125,7 @@ class LeanPool:
             await self._drop(connection)  # the server closed it, or it sat unused too long
         return None
 
-    async def release(self, connection: httpcore.AsyncHTTPConnection, origin: httpcore.Origin) -> None:
+    async def release(self, connection: _Http11, origin: httpcore.Origin) -> None:
         """A response was read or closed: keep its connection for the next request, or close it."""
         if connection.is_idle() and self._idle_count < self._max_idle:
             self._idle.setdefault(_key(origin), []).append(connection)
@@ -95,7 +133,7 @@ class LeanPool:
         else:
             await self._drop(connection)
 
-    async def _drop(self, connection: httpcore.AsyncHTTPConnection) -> None:
+    async def _drop(self, connection: _Http11) -> None:
         self._open.discard(connection)
         if not connection.is_closed():
             await connection.aclose()
@@ -122,9 +160,7 @@ class LeanPool:
 class _Returned:
     """A response body that gives its connection back to the pool when it is closed."""
 
-    def __init__(
-        self, stream: Any, connection: httpcore.AsyncHTTPConnection, origin: httpcore.Origin, pool: LeanPool
-    ) -> None:
+    def __init__(self, stream: Any, connection: _Http11, origin: httpcore.Origin, pool: LeanPool) -> None:
         self._stream = stream
         self._connection = connection
         self._origin = origin

@@ -4,15 +4,17 @@ idle bound, and connections that must not be reused (cut short, failed, cancelle
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 from collections.abc import Iterator
 from typing import Any
 
+import httpcore
 import httpx
 import pytest
 
 from stability._aio_network import AsyncioBackend
-from stability._aio_pool import LeanPool
+from stability._aio_pool import _UNCONTENDED, LeanPool
 from stability.testing import FakeStability, Fault
 
 
@@ -44,6 +46,37 @@ def test_one_connection_serves_requests_one_after_another(fake: FakeStability) -
                 assert (await http.get("/v1/user/balance")).status_code == 200
             assert fake.connections_opened == 1 and pool._idle_count == 1
         assert not pool._open and pool._idle_count == 0
+
+    run(main)
+
+
+def test_connections_are_httpcores_http11_with_a_state_lock_that_never_waits(fake: FakeStability) -> None:
+    async def main() -> None:
+        http, pool = client(fake)
+        async with http:
+            assert (await http.get("/v1/user/balance")).status_code == 200
+            (connection,) = pool._open
+            assert isinstance(connection, httpcore.AsyncHTTP11Connection)
+            # Fails if httpcore renames its lock: the pool would then quietly take anyio's three turns a request.
+            assert vars(connection)["_state_lock"] is _UNCONTENDED
+
+    run(main)
+
+
+def test_a_refused_connection_is_httpxs_connect_error_and_leaves_nothing_open() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    async def main() -> None:
+        lean = LeanPool(ssl_context=ssl.create_default_context(), network_backend=AsyncioBackend(),
+                        keepalive_expiry=30.0, max_idle=10)  # fmt: skip
+        transport = httpx.AsyncHTTPTransport()
+        transport._pool = lean  # type: ignore[assignment]
+        async with httpx.AsyncClient(transport=transport) as http:
+            with pytest.raises(httpx.ConnectError):
+                await http.get(f"http://127.0.0.1:{port}/v1/user/balance")
+            assert not lean._open
 
     run(main)
 

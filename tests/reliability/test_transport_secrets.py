@@ -83,6 +83,20 @@ def test_rich_show_locals_sees_no_key_either() -> None:
     client.close()
 
 
+def test_the_generated_clients_made_directly_show_no_key() -> None:
+    """``stability_api``'s own classes, made by hand (not through ``client.raw``): the generator's template hides the
+    token and the headers (the Authorization header is added to them when the httpx client is made)."""
+    from stability_api import AuthenticatedClient, Client
+
+    raw = AuthenticatedClient(
+        base_url="https://api.example", token=KEY, headers={"X-Key": KEY}, httpx_args={"auth": None}
+    )
+    raw.get_httpx_client()
+    plain = Client(base_url="https://api.example", headers={"Authorization": f"Bearer {KEY}"})
+    assert_no_key(KEY, [repr(raw), repr(plain), str(raw)])
+    assert "api.example" in repr(raw)  # a repr still, not an empty one
+
+
 # ------------------------------------------------------------------------------ item 2: environment proxies
 
 

@@ -82,7 +82,7 @@ def check_suffix(
     from ._core.errors import ValidationError
 
     suffix = Path(os.fsdecode(path)).suffix
-    rule = f"the extension {suffix} names a {named.upper()} file, but this is a {fmt.upper()} "
+    rule = f"the extension {suffix} names {_a(named)} file, but this is {_a(fmt)} "
     rule += _NOT_PICTURES.get(fmt, "image")
     better = Path(os.fsdecode(path)).with_suffix(_SUFFIXES.get(fmt, f".{fmt}")).name
     if fmt in _NOT_PICTURES or named not in _CONVERTIBLE:
@@ -90,6 +90,24 @@ def check_suffix(
     else:
         rule += f": save it as {better}, or {convert} to write a {named.upper()} (needs Pillow)"
     raise ValidationError("path", os.fspath(path), rule)
+
+
+def check_picture_suffix(path: str | os.PathLike[str]) -> None:
+    """Refuse, before a job is waited for, an extension that names no picture (``.mp4``) for a job that makes one
+    (which picture format is known only at the result's first bytes; ``check_suffix`` then checks the rest)."""
+    named = suffix_format(path)
+    if named in _NOT_PICTURES:
+        from ._core.errors import ValidationError
+
+        suffix = Path(os.fsdecode(path)).suffix
+        rule = f"the extension {suffix} names {_a(named)} file, but this job's result is an image: save it as "
+        raise ValidationError("path", os.fspath(path), rule + ".png, .jpg or .webp (the format the job makes)")
+
+
+def _a(fmt: str) -> str:
+    """``"a PNG"``, ``"an MP4"``: the article as the format's name is spoken."""
+    name = fmt.upper()
+    return f"{'an' if name[0] in 'AEFHILMNORSX' else 'a'} {name}"
 
 
 @dataclass(frozen=True, slots=True, repr=False)

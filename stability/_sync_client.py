@@ -20,11 +20,20 @@ from ._batch._pacing import RateLimit
 from ._core.config import NOT_GIVEN, Options, Pacer, configure_logging_from_env
 from ._core.errors import ConfigurationError, ContentFilteredError
 from ._core.flow import Operation, call_flow
-from ._core.polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, wait_flow, wait_timeout
+from ._core.polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, progress_callback, wait_flow, wait_timeout
 from ._core.retry import DEFAULT_MAX_RETRIES
 from ._drivers import CLOSED_MESSAGE, SyncDriver, raw_client
 from ._files.outputs import check_destination
-from ._results import CONTENT_FILTERED, Account, Engine, ImageResult, ModelResult, VideoResult, check_suffix
+from ._results import (
+    CONTENT_FILTERED,
+    Account,
+    Engine,
+    ImageResult,
+    ModelResult,
+    VideoResult,
+    check_picture_suffix,
+    check_suffix,
+)
 from ._types import (
     DEFAULT_ENGINE,
     DEFAULT_MASKING_ENGINE,
@@ -918,6 +927,8 @@ class Job(Generic[_R]):
 
     def _flow(self, *, sink: jobs.ResultSink | None, timeout: float, begin: float, poll_interval: float | None, backoff: float,
               on_progress: Callable[[JobStatus], Any] | None) -> Any:  # fmt: skip
+        progress_callback(on_progress)  # the closure below always is one: checked here, before a poll
+
         def progress(status: JobStatus) -> None:
             self.status = status
             if on_progress is not None:
@@ -966,7 +977,8 @@ class Job(Generic[_R]):
                 (the job goes on; resume it by id). None (the default) waits up to 30 minutes, long enough
                 for the slowest job; ``math.inf`` waits for as long as the job takes.
             poll_interval: seconds between polls (default 10, as the API asks for upscale).
-            backoff: multiply the interval by this after each poll (capped at 30 s, or the interval if longer).
+            backoff: multiply the interval by this after each poll (capped at 30 s, or the interval if longer); a
+                positive number up to 100, and 1 or less keeps the interval steady.
             on_progress: called after every poll with a ``JobStatus`` (elapsed, polls, state).
 
         A 429 while polling (the key is rate-limited) is waited out: the next poll comes after its
@@ -1015,6 +1027,8 @@ class Job(Generic[_R]):
         destination = check_destination(path, overwrite=overwrite)
         if jobs.result_entry(self.kind).media == "video":
             check_suffix(path, "mp4")  # known before waiting; an upscale's format is known at its first bytes
+        else:
+            check_picture_suffix(path)
         seconds = wait_timeout(timeout)
         if self._result is not None:
             self._client._check_filtered(self._result)
@@ -1075,6 +1089,11 @@ class Jobs:
         one whose client was closed). Its kind, id and ``created_at`` are kept."""
         from ._operations import jobs  # at first use: `from stability import Stability` loads no operation
 
+        if not isinstance(job, Job):
+            from ._core.errors import ValidationError
+
+            rule = f"must be a {Job.__name__} (one unpickled, or made by client.jobs.get(kind, id))"
+            raise ValidationError("job", type(job).__name__, rule)
         jobs.check_job(job.kind, job.id)
         job._bound = self._client
         return job

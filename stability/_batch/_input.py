@@ -111,7 +111,12 @@ def estimate(items: Iterable[BatchItem]) -> float:
 def check_items(items: Iterable[BatchItem], source: str = "items") -> list[BatchItem]:
     """Items given directly (not read from a file): their keys must be usable and unique, their operations
     ones a batch can run. Their arguments are checked by the call itself."""
-    listed = list(items)
+    try:
+        iterator = iter(items)
+    except TypeError:
+        rule = "must be a batch file's path (.jsonl or .csv) or an iterable of BatchItem"
+        raise ValidationError(source, type(items).__name__, rule) from None
+    listed = list(iterator)
     problems: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for item in listed:

@@ -624,13 +624,13 @@ def batch(  # type: ignore[misc]  # the overloads only tell the client types apa
             raise ValidationError("operation", operation, "is for a CSV file; items name their own operations")
         listed = check_items(items)
     _check_options(concurrency, rate_limit, max_credits)
-    directory = Path(os.fspath(out_dir))
+    directory = _path_option("out_dir", out_dir)
     if pacer is None and rate_limit is not None:
         pacer = Limiter(rate_limit)
     run = _Run(
         listed,
         out_dir=directory,
-        manifest=Path(os.fspath(manifest)) if manifest is not None else directory / MANIFEST_NAME,
+        manifest=_path_option("manifest", manifest) if manifest is not None else directory / MANIFEST_NAME,
         concurrency=concurrency,
         max_credits=max_credits,
         retry_uncertain=retry_uncertain,
@@ -644,6 +644,17 @@ def batch(  # type: ignore[misc]  # the overloads only tell the client types apa
     if isinstance(client, AsyncStability):
         return _run_async(paced, run)
     return _run_sync(paced, run)
+
+
+def _path_option(field: str, value: Any) -> Path:
+    """A directory or file option as a ``Path``: refused now if no system call could take it."""
+    try:
+        path = Path(os.fspath(value))
+    except TypeError:  # None, a number, bytes (os.fspath keeps them; Path refuses them)
+        raise ValidationError(field, type(value).__name__, "must be a path (a str or os.PathLike)") from None
+    if "\x00" in str(path):
+        raise ValidationError(field, str(path), "must not contain a NUL character")
+    return path
 
 
 def _check_options(concurrency: int, rate_limit: RateLimit | None, max_credits: float | None) -> None:

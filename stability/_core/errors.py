@@ -267,7 +267,15 @@ class JobTimeoutError(StabilityError, TimeoutError):
     resume it by id. When the last polls failed, ``last_error`` (also ``__cause__``) says how: the job may
     have finished long ago."""
 
-    def __init__(self, kind: JobKind, job_id: str, waited: float, *, last_error: BaseException | None = None) -> None:
+    def __init__(
+        self,
+        kind: JobKind,
+        job_id: str,
+        waited: float,
+        *,
+        last_error: BaseException | None = None,
+        polled: bool = True,
+    ) -> None:
         self.kind: JobKind = kind
         """The method that started the job (``"upscale_creative"``, ``"edit_replace_background_and_relight"``,
         ...): what ``client.jobs.get`` takes."""
@@ -278,7 +286,9 @@ class JobTimeoutError(StabilityError, TimeoutError):
         self.last_error = last_error
         """Why the last poll got no answer (a ``RateLimitError``, ``ServerError``, ``APIConnectionError``...), or
         None when the last poll said the job was still running."""
-        if last_error is None:
+        if last_error is None and not polled:
+            state = "no poll was due before the deadline (the first comes soon after the start), so it may be done"
+        elif last_error is None:
             state = "it is still running"
         else:
             state = f"the last poll failed ({type(last_error).__name__}: {last_error}), so the job may have finished"

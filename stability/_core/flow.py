@@ -203,4 +203,5 @@ def _error(operation: Operation[Any], outcome: Answer | Failure, attempt: int) -
     if operation.charged and outcome.kind == "sent":
         note = " The request may have been processed (and charged), so it was not sent again."
     tries = f" after {attempt} attempts" if attempt > 1 else ""
-    return cls(f"{operation.name}: {outcome.message}{tries}.{note}", attempts=attempt)
+    message = f"{outcome.message}{tries}".rstrip(".")  # httpcore's own messages end in one already
+    return cls(f"{operation.name}: {message}.{note}", attempts=attempt)

@@ -122,6 +122,27 @@ def wait_timeout(timeout: object) -> float:
     return seconds
 
 
+MAX_BACKOFF = 100.0
+"""Any larger ``backoff`` reaches the interval's cap (``MAX_INTERVAL``) at the second poll all the same."""
+
+
+def wait_backoff(backoff: object) -> float:
+    """The factor each interval grows by: a positive number up to ``MAX_BACKOFF`` (below 1: a steady interval)."""
+    if isinstance(backoff, bool) or not isinstance(backoff, int | float) or not 0 < backoff <= MAX_BACKOFF:
+        rule = f"must be a positive number, at most {MAX_BACKOFF:g} (1 or less: a steady interval)"
+        shown = backoff if backoff is None or isinstance(backoff, int | float) else type(backoff).__name__
+        raise ValidationError("backoff", shown, rule)
+    return float(backoff)
+
+
+def progress_callback(on_progress: object) -> None:
+    """``on_progress`` is called after every poll: refused now if it cannot be, not after the first poll."""
+    if on_progress is not None and not callable(on_progress):
+        raise ValidationError(
+            "on_progress", type(on_progress).__name__, "must be a function taking a JobStatus, or None"
+        )
+
+
 def wait_flow(
     poll: Operation[Poll[T]],
     *,
@@ -146,6 +167,8 @@ def wait_flow(
     download that still breaks after its retries raises its ``APIConnectionError`` (or ``APITimeoutError``),
     or ``JobTimeoutError`` (chaining it) when the wait's deadline is what stopped the retries.
     """
+    backoff = wait_backoff(backoff)
+    progress_callback(on_progress)
     begin = clock() if begin is None else begin
     deadline = begin + wait_timeout(timeout)
     origin = started if started is not None else begin
@@ -158,7 +181,8 @@ def wait_flow(
         if delay > remaining or remaining <= 0:  # the next poll would come too late: end at the deadline
             if remaining > 0:
                 yield Sleep(remaining)
-            raise JobTimeoutError(kind, job_id, clock() - begin, last_error=last_error) from last_error
+            waited = clock() - begin
+            raise JobTimeoutError(kind, job_id, waited, last_error=last_error, polled=polls > 0) from last_error
         if delay > 0:
             yield Sleep(delay)
         polls += 1

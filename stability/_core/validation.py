@@ -301,12 +301,47 @@ Rule = Number | Choice | Flag | Text | Image | Prompts | PathSegment
 # Rules that involve more than one argument, or a file's size: each operation's ``prepare`` calls its own.
 
 
+def is_generation_id(value: Any) -> bool:
+    """Whether ``value`` can be a generation id: 64 characters (the API's only rule), and only letters, digits,
+    ``-`` and ``_``, as every id it gives out is hex. The id becomes a path segment of a request that carries
+    the key: a ``/``, ``..``, ``?`` or ``%`` in it would aim that request at another endpoint."""
+    return (
+        isinstance(value, str)
+        and len(value) == L.GENERATION_ID_LENGTH
+        and value.isascii()
+        and value.replace("-", "").replace("_", "").isalnum()
+    )
+
+
 def job_id(value: Any) -> None:
     """The id a job start returned."""
-    if not isinstance(value, str) or len(value) != L.GENERATION_ID_LENGTH:
+    if not is_generation_id(value):
         raise ValidationError(
-            "job_id", value, f"must be the {L.GENERATION_ID_LENGTH}-character id a job start returned"
+            "job_id",
+            shown(value),
+            f"must be the {L.GENERATION_ID_LENGTH}-character id a job start returned (letters, digits, - and _)",
         )
+
+
+def plain(value: Any) -> Any:
+    """``value`` as the builtin type it subclasses, so that it is checked and sent as the same thing.
+
+    An enum member or another subclass of ``str``, ``int`` or ``float`` compares equal to its value, so it
+    passes every check, but a multipart field is sent as ``str(value)``: ``"Format.PNG"`` for ``Format.PNG``.
+    Lists and tuples (v1alpha's prompts) are converted item by item.
+    """
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if kind is list or kind is tuple:
+        return kind(plain(item) for item in value)
+    return value
 
 
 def v1_mask(source: ImageSource, mask: ImageSource | None, mask_source: str) -> ImageSource | None:

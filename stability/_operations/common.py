@@ -317,6 +317,6 @@ def parse_started(answer: Answer) -> str:
     from stability_api.models import GenerationStarted
 
     job_id = GenerationStarted.from_dict(_json_object(answer)).id
-    if not isinstance(job_id, str) or len(job_id) != L.GENERATION_ID_LENGTH:
+    if not check.is_generation_id(job_id):  # it goes into the result's path: see is_generation_id
         raise ValueError(f"expected a {L.GENERATION_ID_LENGTH}-character generation id, got {job_id!r}")
     return job_id

@@ -111,11 +111,16 @@ class Entry:
     """Each argument's check, and whether it has anything to say when the argument is left out (None)."""
 
     def __post_init__(self) -> None:
-        from .._core.validation import Text
+        from .._core.validation import PathSegment, Text
 
-        # Worked out once: checking the arguments is on every call.
+        # Worked out once: checking the arguments is on every call. A path segment (an engine) is required:
+        # the path cannot be built without it, whatever the method's default.
         checks = tuple(
-            (name, param.rule.check, isinstance(param.rule, Text) and param.rule.required)
+            (
+                name,
+                param.rule.check,
+                isinstance(param.rule, PathSegment) or (isinstance(param.rule, Text) and param.rule.required),
+            )
             for name, param in self.params.items()
         )
         object.__setattr__(self, "checks", checks)

@@ -10,7 +10,7 @@ from typing import Any
 
 from .._core import limits as L
 from .._core import validation as check
-from .._core.errors import StabilityError
+from .._core.errors import StabilityError, ValidationError
 from .._core.flow import Answer, BodyCutShort, Operation
 from .common import _json_object, operation
 from .entry import Entry
@@ -29,7 +29,10 @@ def check_job(kind: Any, job_id: Any) -> None:
     """A job handle's kind (an operation that starts a job) and id, checked before its first poll."""
     from .registry import REGISTRY
 
-    check.choice("kind", kind, tuple(name for name, entry in REGISTRY.items() if entry.starts_job))
+    kinds = tuple(name for name, entry in REGISTRY.items() if entry.starts_job)
+    if kind is None:  # check.choice lets None through (an argument left out): a job always has a kind
+        raise ValidationError("kind", None, "must be one of " + ", ".join(kinds))
+    check.choice("kind", kind, kinds)
     check.job_id(job_id)
 
 

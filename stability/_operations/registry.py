@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
+from .._core import validation as check
 from .._core.flow import Operation
 from . import v1, v1alpha, v2alpha, v2beta, v2beta_control, v2beta_edit
 from .common import check_params, operation
@@ -38,6 +39,7 @@ def prepare(name: str, args: dict[str, Any], *, organization: str | None = None)
     """The ``Operation`` of a facade call: every argument checked against its rule, then the entry's own checks
     (sizes, combinations) and the request built by name from the generated model. Nothing is sent here."""
     entry = REGISTRY[name]
+    args = {key: check.plain(value) for key, value in args.items()}
     check_params(entry, args)
     if organization:
         args = {**args, "organization": organization}

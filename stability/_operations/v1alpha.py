@@ -5,6 +5,7 @@ Stability switched these endpoints off on 1 May 2023; they stay as the project s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -122,7 +123,11 @@ def parse_account(answer: Answer) -> Account:
 def parse_balance(answer: Answer) -> float:
     from stability_api.models import Balance
 
-    return float(Balance.from_dict(_json_object(answer)).credits_)
+    credits = Balance.from_dict(_json_object(answer)).credits_
+    # The model keeps what the JSON held: a string ("5") or a NaN is no balance, whatever float() makes of it.
+    if isinstance(credits, bool) or not isinstance(credits, int | float) or not math.isfinite(credits):
+        raise ValueError(f"expected a number of credits, got {credits!r}")
+    return float(credits)
 
 
 # ------------------------------------------------------------------------------------------- operations

@@ -33,7 +33,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._core.errors import StabilityError, ValidationError
-from .console import CommandError, Console, check_writable, command_name, format_size
+from .console import CommandError, Console, check_writable, command_name, format_size, terminal_safe
 from .parser import ExitCode, _common, _table
 
 if TYPE_CHECKING:
@@ -219,13 +219,14 @@ def _bad_file(console: Console, args: argparse.Namespace, source: Path, exc: Bat
     problems = [(line, _options_said(text, options)) for line, text in exc.problems]
     lines = sorted({line for line, _ in problems if line})
     for line, text in problems:
+        text = terminal_safe(text)
         console.err.write(f"{source}:{line}: {text}\n" if line else f"{source}: {text}\n")
     if lines:
         shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
         message = f"{source}: {_count(len(lines), 'bad line')} ({shown}); nothing was sent"
     else:  # the file refused whole (not found, no header, the wrong kind)
         message = f"{source}: {'; '.join(text for _, text in problems) or exc}; nothing was sent"
-    console.err.write(f"stability: error: {message}\n")
+    console.err.write(f"stability: error: {terminal_safe(message)}\n")
     console.err.flush()
     if console.json:
         listed = [{"line": line, "message": text} for line, text in problems]
@@ -409,6 +410,7 @@ class _Run:
         problem = self._problem()
         if problem is not None:
             code, message = problem
+            message = terminal_safe(message)
             self.console.err.write(f"stability: error: {message}\n" if code != ExitCode.INTERRUPTED else f"{message}\n")
             self.console.err.flush()
             return int(code)

@@ -23,6 +23,14 @@ EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp", "mp4": ".mp4", "gl
 """The extension a file of each format gets when the command names it."""
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` with its control and format characters escaped (``\\x1b``, ``\\u202e``): an error message carries
+    the server's words, which must neither recolour the terminal nor reorder what it shows (the bidi overrides)."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
+
+
 class CommandError(Exception):
     """A problem the command itself finds (an output that exists, a clash of options), with its exit code."""
 

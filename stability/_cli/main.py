@@ -41,7 +41,7 @@ from .._core.errors import (
 from .._core.validation import Image
 from .._operations.registry import REGISTRY, Entry
 from .._results import ModelResult
-from .console import EXTENSIONS, CommandError, Console, check_writable, command_name, format_size
+from .console import EXTENSIONS, CommandError, Console, check_writable, command_name, format_size, terminal_safe
 from .messages import Names, configuration_message, validation_message
 from .parser import COUNT, OUTPUT_FORMAT, Command, ExitCode, build_parser, commands, output_formats
 
@@ -112,6 +112,10 @@ def planned_outputs(args: argparse.Namespace, fmt: str, count: int = 1) -> list[
         if not getattr(args, "no_wait", False):
             check_writable(None)
         return None
+    if args.output.endswith(("/", os.sep)) or Path(args.output).is_dir():
+        # Path() drops a trailing separator, and a name without an extension gets one: "dir/" would be "dir.png".
+        example = Path(args.output) / ("output" + EXTENSIONS[fmt])
+        raise CommandError(f"-o {args.output} names a directory: give a file name, such as {example}")
     path = Path(args.output)
     if not path.suffix:
         path = path.with_name(path.name + EXTENSIONS[fmt])
@@ -539,7 +543,7 @@ _DEBUG_HANDLER = "stability --debug"
 def _report(console: Console, exc: BaseException, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     code = exit_code(exc)
     names = Names.of(parser, args)
-    message = " ".join(_redact(_message(exc, names)).split())
+    message = terminal_safe(" ".join(_redact(_message(exc, names)).split()))
     if getattr(args, "debug", False):
         console.err.write(_redact("".join(traceback.format_exception(exc))))
     if not isinstance(exc, StabilityError | CommandError | FileExistsError | KeyboardInterrupt):

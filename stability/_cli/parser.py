@@ -91,7 +91,7 @@ def exit_codes(command: Command) -> str:
         meanings[ExitCode.VALIDATION] = f"validation: {broken} (nothing was sent), or a 400, 413 or 422"
     meanings[ExitCode.AUTH] = _MEANINGS[ExitCode.AUTH]
     engines = [flag(name) for name, param in entry.params.items() if isinstance(param.rule, PathSegment)]
-    if result:
+    if result or entry.returns == "job":  # a job's result can expire, or the poll go to another key
         meanings[ExitCode.NOT_FOUND] = "not found: 404 (a job result that expired or belongs to another key)"
     elif engines:
         meanings[ExitCode.NOT_FOUND] = f"not found: 404 (an unknown {' or '.join(engines)})"
@@ -283,7 +283,7 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((100, 24)).columns
 
 
-def _common(prog_options: argparse.ArgumentParser, organization: str | None = None) -> None:
+def _common(prog_options: argparse.ArgumentParser, organization: str | None = None, *, job: bool = False) -> None:
     group = prog_options.add_argument_group("connection and output")
     group.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of text")
     group.add_argument(
@@ -297,8 +297,13 @@ def _common(prog_options: argparse.ArgumentParser, organization: str | None = No
         "--timeout",
         type=float,
         metavar="S",
-        help="seconds the whole call may take, retries and waits included (default: 430, the sum of connect 10, "
-        "read 180, write 180 and pool 60)",
+        help=(
+            "seconds each request (the start, each poll, the download) may take, retries included; --deadline "
+            "bounds the wait"
+            if job
+            else "seconds the whole call may take, retries and waits included"
+        )
+        + " (default: 430, the sum of connect 10, read 180, write 180 and pool 60)",
     )
     group.add_argument(
         "--max-retries",
@@ -429,7 +434,7 @@ def _operation(sub: argparse.ArgumentParser, command: Command, registry: Mapping
         )
     if entry.returns == "job":
         _waiting(sub, _poll_interval([entry.name]))
-    _common(sub, _organization(entry))
+    _common(sub, _organization(entry), job=entry.returns == "job")
 
 
 def _result(sub: argparse.ArgumentParser, command: Command, registry: Mapping[str, Entry]) -> None:
@@ -439,7 +444,7 @@ def _result(sub: argparse.ArgumentParser, command: Command, registry: Mapping[st
     sub.add_argument("job_id", metavar="ID", help=f"the {L.GENERATION_ID_LENGTH}-character id the job start printed")
     _output(sub.add_argument_group("files"), "the result", job=True)
     _waiting(sub, _poll_interval(kinds), no_wait=False)
-    _common(sub)
+    _common(sub, job=True)
 
 
 def build_parser(registry: Mapping[str, Entry] = REGISTRY) -> argparse.ArgumentParser:

@@ -85,6 +85,11 @@ def run_fake_server(argv: Sequence[str] | None = None, *, prog: str = "python -m
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    try:
+        fake.start()
+    except (OSError, OverflowError) as exc:  # the port is taken or out of range, the host is not this machine's
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        parser.exit(2, f"{prog}: error: cannot listen on {args.host}:{args.port}: {reason}\n")
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with fake:

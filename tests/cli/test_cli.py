@@ -156,6 +156,16 @@ def test_an_existing_output_is_never_replaced_without_force_and_nothing_is_paid(
     assert run.code == 0 and decoded(target) == "PNG"
 
 
+@pytest.mark.parametrize("output", ["outdir/", "outdir", "newdir/"])
+def test_an_output_that_names_a_directory_is_refused_before_anything_is_paid(cli: Cli, output: str) -> None:
+    (cli.cwd / "outdir").mkdir()
+    run = cli("generate-core", "a lighthouse", "-o", output)
+    assert run.code == ExitCode.USAGE and f"-o {output} names a directory: give a file name" in run.err, run.err
+    assert cli.fake.count() == 0 and sorted(p.name for p in cli.cwd.iterdir() if not p.name.endswith(".png")) == [
+        "outdir"
+    ]
+
+
 @pytest.mark.parametrize(
     ("where", "args", "says"),
     [
@@ -302,6 +312,14 @@ def test_errors_are_one_line_with_a_distinct_exit_code(cli: Cli, name: str, json
         assert run.json()["error"]["exit_code"] == code
     elif code != ExitCode.USAGE:
         assert run.out == ""
+
+
+def test_a_servers_words_cannot_recolour_or_reorder_the_terminal(cli: Cli) -> None:
+    body = json.dumps({"id": "x", "name": "bad_request", "errors": ["\x1b[31mred \u202eevil\x07"]}).encode()
+    cli.fake.inject("balance", Fault.status(400, body=body, content_type="application/json"))
+    run = cli("balance")
+    assert run.code != 0 and "\x1b" not in run.err and "\u202e" not in run.err and "\x07" not in run.err
+    assert "\\x1b[31mred \\u202eevil\\x07" in run.err, run.err  # escaped, still readable
 
 
 def test_a_wrong_key_is_auth_and_is_not_printed(cli: Cli) -> None:

@@ -84,3 +84,16 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         run_fake_server(["--port", "not-a-port"])
     assert caught.value.code == 2 and "--port" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["taken", "99999"])
+def test_a_port_it_cannot_listen_on_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], port: str) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        number = str(taken.getsockname()[1]) if port == "taken" else port
+        with pytest.raises(SystemExit) as caught:
+            run_fake_server(["--port", number])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2
+    assert f"cannot listen on 127.0.0.1:{number}" in err and "Traceback" not in err and len(err.splitlines()) == 1

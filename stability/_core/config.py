@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import math
 import os
 import time
 from collections.abc import Callable
@@ -23,6 +22,9 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=180.0, write=180.0, pool=60.0
 # A whole call (retries and their waits included) by default: the sum of the parts, one full attempt.
 DEFAULT_TOTAL = 10.0 + 180.0 + 180.0 + 60.0
 KEY_VARIABLES = ("STABILITY_API_KEY", "STABILITY_KEY")
+# No request needs longer than a day per phase; past that a timeout is a typo (or 1e30, which overflows the
+# socket layer at the first call), and the user learns it now rather than after a call that never ends.
+MAX_TIMEOUT = 86400.0
 
 logger = logging.getLogger("stability")
 
@@ -92,19 +94,20 @@ class Options:
         allow_insecure_http: bool,
         raise_on_content_filtered: bool,
     ) -> Options:
+        api_key = _api_key(api_key)
         if api_key is None:
             api_key = next((os.environ[v] for v in KEY_VARIABLES if os.environ.get(v)), None)
         if base_url is None:
             base_url = os.environ.get("STABILITY_BASE_URL") or DEFAULT_BASE_URL
         options = cls(
             api_key=api_key.strip() if api_key else None,
-            base_url=base_url.rstrip("/"),
-            organization=organization,
+            base_url=_base_url(base_url),
+            organization=_organization(organization),
             timeout=_timeout(timeout),
             total=_total(timeout),
             retry=RetryPolicy(max_retries=_max_retries(max_retries)),
-            allow_insecure_http=allow_insecure_http,
-            raise_on_content_filtered=raise_on_content_filtered,
+            allow_insecure_http=_flag("allow_insecure_http", allow_insecure_http),
+            raise_on_content_filtered=_flag("raise_on_content_filtered", raise_on_content_filtered),
         )
         options.check_base_url()
         options.check_headers()
@@ -112,12 +115,21 @@ class Options:
 
     def replace(self, **changes: Any) -> Options:
         if "timeout" in changes:
-            changes["total"] = _total(changes["timeout"])
-            changes["timeout"] = _timeout(changes["timeout"])
+            timeout = changes["timeout"]
+            # Checked first: the sum of unchecked parts can overflow, or add a str to a number.
+            changes["timeout"] = _timeout(timeout)
+            changes["total"] = _total(timeout)
         if "max_retries" in changes:
             changes["retry"] = replace(self.retry, max_retries=_max_retries(changes.pop("max_retries")))
         if "base_url" in changes:
-            changes["base_url"] = str(changes["base_url"]).rstrip("/")
+            changes["base_url"] = _base_url(changes["base_url"])
+        if "api_key" in changes:
+            changes["api_key"] = _api_key(changes["api_key"])
+        if "organization" in changes:
+            changes["organization"] = _organization(changes["organization"])
+        for name in ("allow_insecure_http", "raise_on_content_filtered"):
+            if name in changes:
+                changes[name] = _flag(name, changes[name])
         updated = replace(self, **changes)
         updated.check_base_url()
         updated.check_headers()
@@ -149,16 +161,34 @@ class Options:
             )
         if self.organization is not None and not _header_safe(self.organization, spaces=True):
             raise ConfigurationError(
-                f"organization must be printable ASCII (an id such as 'org-123456'), got {self.organization!r}"
+                f"organization must be printable ASCII (an id such as 'org-123456'), got {_shown(self.organization)}"
             )
 
     def check_base_url(self) -> None:
-        parts = urlsplit(self.base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigurationError(f"base_url must be an http(s) URL with a host, got {self.base_url!r}")
-        if parts.scheme == "http" and not self.allow_insecure_http and not is_loopback(parts.hostname):
+        url = self.base_url
+        if "@" in url.partition("//")[2].partition("/")[0]:
+            # Not echoed: what sits before the @ may be the key, and a URL is shown in reprs and logs.
+            raise ConfigurationError("base_url must not hold credentials (user:key@host): pass the key as api_key")
+        # httpx would take such a URL and every call would then fail to connect, after all its retries: a
+        # pasted newline or space, or a zero-width character, is a configuration mistake to name now.
+        if not url.isprintable() or url != url.strip():
             raise ConfigurationError(
-                f"Refusing to send the API key over plain http to {parts.hostname}: use https, or pass "
+                f"base_url must not hold spaces around it, control characters or other unprintable characters "
+                f"(check how it was copied), got {_shown(url)}"
+            )
+        try:
+            parts = urlsplit(url)
+            hostname, _ = parts.hostname, parts.port  # .port raises for a port that is not 0-65535
+            httpx.URL(url)  # what every request will parse: an invalid IPv6 host or IDNA name fails here
+        except (ValueError, httpx.InvalidURL) as exc:
+            raise ConfigurationError(
+                f"base_url must be a valid http(s) URL, got {_shown(url)}: {_ascii(str(exc))}"
+            ) from None
+        if parts.scheme not in ("http", "https") or not hostname or " " in hostname:
+            raise ConfigurationError(f"base_url must be an http(s) URL with a host, got {_shown(url)}")
+        if parts.scheme == "http" and not self.allow_insecure_http and not is_loopback(hostname):
+            raise ConfigurationError(
+                f"Refusing to send the API key over plain http to {_ascii(hostname)}: use https, or pass "
                 "allow_insecure_http=True if this host is trusted."
             )
 
@@ -180,12 +210,27 @@ def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
     if value is None:
         return DEFAULT_TIMEOUT
     if isinstance(value, httpx.Timeout):
-        if None in (value.connect, value.read, value.write, value.pool):
+        parts = {"connect": value.connect, "read": value.read, "write": value.write, "pool": value.pool}
+        if None in parts.values():
             raise ConfigurationError("every part of timeout must be set: a request without a timeout can hang forever")
+        for name, part in parts.items():
+            if not _seconds(part):
+                raise ConfigurationError(
+                    f"the {name} part of timeout must be a number of seconds > 0 and at most {MAX_TIMEOUT:g} "
+                    f"(a day), got {_shown(part)}"
+                )
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf):
-        raise ConfigurationError(f"timeout must be a positive number of seconds or an httpx.Timeout, got {value!r}")
+    if not _seconds(value):
+        raise ConfigurationError(
+            f"timeout must be a number of seconds > 0 and at most {MAX_TIMEOUT:g} (a day), or an httpx.Timeout, "
+            f"got {_shown(value)}"
+        )
     return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 10.0))
+
+
+def _seconds(value: object) -> bool:
+    # Comparing (not float()) keeps a huge int from overflowing, and NaN fails every comparison.
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= MAX_TIMEOUT
 
 
 def _total(value: float | httpx.Timeout | None) -> float:
@@ -197,9 +242,69 @@ def _total(value: float | httpx.Timeout | None) -> float:
 
 
 def _max_retries(value: int) -> int:
+    # No upper bound: the count is only ever compared, and the backoff caps its own exponent (retry.py).
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigurationError(f"max_retries must be an integer >= 0, got {value!r}")
+        raise ConfigurationError(f"max_retries must be an integer >= 0, got {_shown(value)}")
     return value
+
+
+def _flag(name: str, value: object) -> bool:
+    # A truthy string such as "false" must not turn a safety check off (allow_insecure_http).
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"{name} must be True or False, got {_shown(value)}")
+    return value
+
+
+def _api_key(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        # The type only: whatever was passed may be the key itself (bytes, say).
+        raise ConfigurationError(f"api_key must be a str or None, got a value of type {_ascii(type(value).__name__)}")
+    return value
+
+
+def _organization(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ConfigurationError(
+            f"organization must be a str (an id such as 'org-123456') or None, got {_shown(value)}"
+        )
+    return value
+
+
+def _base_url(value: object) -> str:
+    """``base_url`` as a string without a trailing slash (checked by ``check_base_url``)."""
+    # URL objects (httpx.URL, pydantic's, yarl's) have always been taken as their str(); bytes and numbers are
+    # no URL, and their str() would only make a confusing message.
+    if value is None or isinstance(value, bytes | bytearray | memoryview | int | float | complex):
+        raise ConfigurationError(
+            f"base_url must be a str such as {DEFAULT_BASE_URL!r}, got {_shown(value)} "
+            f"(of type {_ascii(type(value).__name__)})"
+        )
+    if not isinstance(value, str):
+        try:
+            value = str(value)
+        except Exception:  # a broken __str__ is the user's bad input, not ours to let escape
+            raise ConfigurationError(
+                f"base_url must be a str such as {DEFAULT_BASE_URL!r}, got an object of type "
+                f"{_ascii(type(value).__name__)}"
+            ) from None
+    return value.rstrip("/")
+
+
+def _ascii(text: str) -> str:
+    """``text`` with non-ASCII escaped, so that printing the error never fails (a lone surrogate, an ASCII
+    terminal); printable ASCII is left as it is."""
+    return text.encode("ascii", "backslashreplace").decode("ascii")
+
+
+def _shown(value: object, limit: int = 200) -> str:
+    """``value`` for an error message: ASCII only, and short whatever the value."""
+    if isinstance(value, int) and value.bit_length() > 256:  # repr refuses past 4300 digits
+        return f"<an integer of {value.bit_length()} bits>"
+    try:
+        text = ascii(value)
+    except Exception:  # a broken __repr__
+        return f"<a {_ascii(type(value).__name__)}>"
+    return text if len(text) <= limit else f"{text[: limit - 5]}...{text[-2:]}"
 
 
 def configure_logging_from_env() -> None:

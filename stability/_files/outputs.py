@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from collections.abc import AsyncIterable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final
@@ -24,7 +25,8 @@ def check_destination(path: str | os.PathLike[str], *, overwrite: bool) -> Path:
 
     The directory part is resolved (links followed). Without ``overwrite`` the name itself must not exist in
     any form, a symbolic link included, even one whose target is missing: a save never writes through a link
-    it was not allowed to replace. With ``overwrite`` an existing link is followed and its target replaced.
+    it was not allowed to replace. With ``overwrite`` an existing link is followed and its target replaced, but
+    only a regular file is ever replaced: never a device, a FIFO or a socket.
 
     Returns:
         The absolute path to write.
@@ -32,8 +34,9 @@ def check_destination(path: str | os.PathLike[str], *, overwrite: bool) -> Path:
     Raises:
         FileExistsError: ``path`` exists and ``overwrite`` is false.
         InvalidFileError: ``path`` is not a path, holds a NUL byte or a character the file system cannot
-            encode, is a directory, is too long, or its directory does not exist or cannot be written to
-            (field ``path``).
+            encode, is a directory or ends with a path separator, is too long, runs into a loop of symbolic
+            links, is (or leads to) something other than a regular file, or its directory does not exist or
+            cannot be written to (field ``path``).
     """
     try:
         shown = os.fsdecode(path)
@@ -47,13 +50,21 @@ def check_destination(path: str | os.PathLike[str], *, overwrite: bool) -> Path:
         named = given.parent.resolve() / given.name
         dest = named.resolve() if overwrite else named
         if dest.is_dir():
-            raise InvalidFileError("path", shown, "is a directory; give the path of a file to write")
+            raise InvalidFileError("path", shown, f"is a directory; {_FILE_WANTED}")
+        if (ending := _directory_ending(shown)) is not None:
+            # Path() drops a trailing separator, so without this "out/" would write a file called "out".
+            raise InvalidFileError("path", shown, f"ends with {ending}, so it names a directory; {_FILE_WANTED}")
         if not dest.parent.is_dir():
             what = "is not a directory" if dest.parent.exists() else "does not exist"
             raise InvalidFileError("path", shown, f"the directory {dest.parent} {what}")
         if not overwrite and os.path.lexists(dest):
             raise _exists(dest)
+        if overwrite and (other := _not_a_regular_file(dest)):
+            leads = "" if dest == named else f" (it leads to {dest})"
+            raise InvalidFileError("path", shown, f"is {other}{leads}; only a regular file is ever replaced")
         unwritable = _unwritable(dest.parent)
+    except RuntimeError:  # Path.resolve() on a loop of symbolic links, before Python 3.13
+        raise InvalidFileError("path", shown, _LOOP) from None
     except ValueError as exc:  # a NUL byte, a lone surrogate (InvalidFileError is a ValueError too)
         if isinstance(exc, InvalidFileError):
             raise
@@ -61,10 +72,50 @@ def check_destination(path: str | os.PathLike[str], *, overwrite: bool) -> Path:
     except FileExistsError:
         raise
     except OSError as exc:  # a name too long, a loop of links, a directory that cannot be searched
-        raise InvalidFileError("path", shown, f"cannot be used: {exc.strerror or exc}") from None
+        rule = _LOOP if exc.errno == errno.ELOOP else f"cannot be used: {exc.strerror or exc}"
+        raise InvalidFileError("path", shown, rule) from None
     if unwritable:
         raise InvalidFileError("path", shown, f"the directory {dest.parent} {unwritable}")
     return dest
+
+
+_LOOP: Final = "cannot be used: it runs into a loop of symbolic links"
+_FILE_WANTED: Final = "give the path of a file to write"
+
+
+def _directory_ending(path: str) -> str | None:
+    """How ``path`` ends when that makes it name a directory (a separator, ``.`` or ``..``), else None."""
+    if os.altsep:
+        path = path.replace(os.altsep, os.sep)
+    last = path.rpartition(os.sep)[2]
+    if last in (".", ".."):
+        return repr(last)
+    return "a path separator" if not last and path else None
+
+
+def _not_a_regular_file(dest: Path) -> str | None:
+    """What ``dest`` is when it exists and is not a regular file (``a FIFO``...), else None.
+
+    os.replace() would put the new file in its place: a device node, a FIFO or a socket is never an earlier
+    output, and replacing one (``/dev/null`` when run as root) breaks whatever uses it.
+    """
+    try:
+        mode = os.stat(dest).st_mode
+    except FileNotFoundError:
+        return None
+    return None if stat.S_ISREG(mode) else _kind(mode)
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _unwritable(directory: Path) -> str | None:
@@ -160,16 +211,33 @@ class _AtomicWriter:
             self._file.close()
             self._file = None
             if self._overwrite:
+                self._refuse_other_files()
                 os.replace(self._temp, self._dest)
             else:
                 self._move_without_clobbering(self._temp)
-        except FileExistsError:
+        except (FileExistsError, SaveError):
             raise
         except OSError as exc:
             raise _save_error(exc, self._dest) from exc
         self._temp = None
         _sync_directory(self._dest.parent)
         return self._dest
+
+    def _refuse_other_files(self) -> None:
+        """check_destination saw a regular file or nothing; a device, FIFO or socket put there since (a job's
+        download can take minutes) must not be replaced either. A link is fine: os.replace() replaces the link
+        itself, never what it points to, and a directory makes os.replace() fail on its own."""
+        try:
+            mode = os.lstat(self._dest).st_mode
+        except FileNotFoundError:
+            return
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+            raise SaveError(
+                errno.EEXIST,
+                f"{_kind(mode)} took its place while the output was being written, and only a regular file is "
+                "ever replaced; nothing was saved",
+                os.fspath(self._dest),
+            )
 
     def _move_without_clobbering(self, temp: Path) -> None:
         try:

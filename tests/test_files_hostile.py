@@ -1,6 +1,10 @@
-"""Hostile destinations, over the public facade against the fake server: an overwrite never replaces a device
-node, a FIFO or a socket (directly or through a link), a loop of symbolic links and a path that names a directory
-are typed errors, all before anything is written or (for a job) requested."""
+"""Hostile destinations and inputs, over the public facade against the fake server.
+
+Saves: an overwrite never replaces a device node, a FIFO or a socket (directly or through a link), a loop of
+symbolic links and a path that names a directory are typed errors, all before anything is written or (for a
+job) requested. Inputs: an image cut short is refused before the request that the API would answer 400,
+whatever form it comes in, while every image Pillow writes, and bytes after a whole image, are still accepted.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,18 @@ import io
 import os
 import socket
 import stat
-from collections.abc import AsyncIterator, Iterator
+import struct
+import tracemalloc
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 import stability
+from stability._files.inputs import image_source
 from stability._files.outputs import atomic_write, atomic_write_async, check_destination
 from stability.testing import FakeStability
 
@@ -239,3 +247,210 @@ def test_a_path_ending_in_a_separator_names_a_directory(
     os.mkdir("existing")
     with pytest.raises(stability.InvalidFileError, match="is a directory"):  # as before
         result.save("existing/", overwrite=True)
+
+
+# --- image inputs cut short ----------------------------------------------------------------------------------
+
+
+def _png_with_text_after_idat(image: Image.Image) -> bytes:
+    data = _encode(image, "PNG")
+    iend = len(data) - 12
+    body = b"tEXtComment\x00written after the image data"
+    chunk = struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+    return data[:iend] + chunk + data[iend:]
+
+
+def _png_with_big_text(image: Image.Image) -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("comment", "x" * 50_000)
+    return _encode(image, "PNG", pnginfo=info)
+
+
+def _exif() -> bytes:
+    exif = Image.Exif()
+    exif[0x010E] = "a description"  # ImageDescription
+    return exif.tobytes()
+
+
+_EXIF = _exif()
+
+
+def _pillow_images() -> dict[str, bytes]:
+    images: dict[str, bytes] = {}
+    for size in ((1, 1), (37, 23), (300, 7)):
+        tag = f"{size[0]}x{size[1]}"
+        rgb, rgba = _picture("RGB", size), _picture("RGBA", size)
+        for mode in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
+            source = _picture("L", size).convert("I;16") if mode == "I;16" else _picture(mode, size)
+            images[f"png_{mode}_{tag}"] = _encode(source, "PNG")
+        images[f"png_optimized_{tag}"] = _encode(rgb, "PNG", optimize=True)
+        images[f"png_text_after_idat_{tag}"] = _png_with_text_after_idat(rgb)
+        images[f"png_big_text_{tag}"] = _png_with_big_text(rgb)
+        images[f"apng_{tag}"] = _encode(rgba, "PNG", save_all=True, append_images=[rgb])
+        for mode in ("L", "RGB", "CMYK"):
+            images[f"jpeg_{mode}_{tag}"] = _encode(_picture(mode, size), "JPEG")
+        images[f"jpeg_progressive_{tag}"] = _encode(rgb, "JPEG", progressive=True)
+        images[f"jpeg_optimized_{tag}"] = _encode(rgb, "JPEG", optimize=True, quality=10)
+        images[f"jpeg_exif_icc_{tag}"] = _encode(rgb, "JPEG", exif=_EXIF, icc_profile=b"p" * 5000)
+        images[f"webp_lossy_{tag}"] = _encode(rgb, "WEBP")
+        images[f"webp_lossless_{tag}"] = _encode(rgb, "WEBP", lossless=True)
+        images[f"webp_alpha_{tag}"] = _encode(rgba, "WEBP")
+        images[f"webp_exif_{tag}"] = _encode(rgb, "WEBP", exif=_EXIF)
+        images[f"webp_animated_{tag}"] = _encode(rgba, "WEBP", save_all=True, append_images=[rgb])
+    return images
+
+
+IMAGES = _pillow_images()
+
+
+class _Stream:
+    """A pipe-like binary stream: read() only, no seeking."""
+
+    def __init__(self, data: bytes) -> None:
+        self._buffer = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._buffer.read(size)
+
+
+KINDS = ["bytes", "path", "file", "stream"]
+
+
+@pytest.fixture
+def as_input(tmp_path: Path) -> Iterator[Callable[[str, bytes], Any]]:
+    """The data as an input of a kind: bytes, a path, a seekable file (the image after some other bytes), or a
+    stream that cannot seek."""
+    with contextlib.ExitStack() as stack:
+        count = iter(range(10**9))
+
+        def make(kind: str, data: bytes) -> Any:
+            if kind == "bytes":
+                return data
+            path = tmp_path / f"input-{next(count)}.img"
+            if kind == "path":
+                path.write_bytes(data)
+                return path
+            if kind == "file":
+                path.write_bytes(b"other bytes first" + data)
+                file = stack.enter_context(open(path, "rb"))
+                file.seek(17)
+                return file
+            return _Stream(data)
+
+        yield make
+
+
+def _cuts(name: str, data: bytes) -> list[int]:
+    """Lengths to cut the image to: in its pixel data, and just short of its end."""
+    lengths = {len(data) // 2, len(data) - 1}
+    if name.startswith(("png", "apng")):
+        lengths |= {len(data) - 12, len(data) - 4}  # no IEND at all; an IEND without its CRC
+    if name.startswith("jpeg"):
+        lengths.add(len(data) - 2)  # the scan data whole, the EOI marker missing
+    return sorted(lengths)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("fmt", ["png", "jpeg", "webp"])
+def test_an_image_cut_short_is_refused_before_any_request(
+    client: stability.Stability,
+    fake: FakeStability,
+    as_input: Callable[[str, bytes], Any],
+    kind: str,
+    fmt: str,
+) -> None:
+    data = _encode(_picture("RGB", (64, 64)), fmt.upper())
+    for length in _cuts(fmt, data):
+        sent = fake.count()
+        with pytest.raises(stability.InvalidFileError) as caught:
+            client.upscale_fast(as_input(kind, data[:length]))
+        assert caught.value.field == "image" and "truncated" in caught.value.rule, (length, caught.value.rule)
+        assert fake.count() == sent  # refused before the request the API would have answered 400
+    sent = fake.count()
+    client.upscale_fast(as_input(kind, data))  # the whole image goes out
+    assert fake.count() == sent + 1
+
+
+@pytest.mark.parametrize("name", sorted(IMAGES))
+def test_every_image_pillow_writes_is_accepted_and_any_cut_of_it_refused(
+    as_input: Callable[[str, bytes], Any], name: str
+) -> None:
+    data = IMAGES[name]
+    with Image.open(io.BytesIO(data)) as opened:
+        opened.load()  # a whole image, as a decoder sees it
+        size = opened.size
+    for kind in KINDS:
+        source = image_source(as_input(kind, data), field="image")
+        assert (source.info.width, source.info.height) == size and source.read() == data, kind
+    for length in _cuts(name, data):
+        rules = set()
+        for kind in KINDS:
+            with pytest.raises(stability.InvalidFileError, match="truncated") as caught:
+                image_source(as_input(kind, data[:length]), field="image")
+            rules.add(caught.value.rule)
+        assert len(rules) == 1, rules  # every kind of input says the same
+
+
+@pytest.mark.parametrize("name", ["png_RGB_37x23", "jpeg_progressive_37x23", "webp_lossless_37x23"])
+def test_every_prefix_is_refused_the_same_way_in_every_input_kind(
+    as_input: Callable[[str, bytes], Any], name: str
+) -> None:
+    data = IMAGES[name]
+    for length in range(len(data)):
+        outcomes = set()
+        for kind in ("bytes", "file", "stream"):
+            with pytest.raises(stability.InvalidFileError) as caught:
+                image_source(as_input(kind, data[:length]), field="image")
+            outcomes.add(caught.value.rule)
+        assert len(outcomes) == 1, (length, outcomes)
+
+
+# Bytes some encoders and phones write after a whole image (zero padding, a motion photo's video, a vendor
+# trailer); decoders ignore them, and so does the results side's check.
+_TRAILERS = [bytes(64), b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(100), b"SEFHtrailer"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("fmt", "params"), [("PNG", {}), ("JPEG", {}), ("JPEG", {"progressive": True}), ("WEBP", {})])
+def test_bytes_after_a_whole_image_are_no_cut_but_a_cut_before_them_is(
+    as_input: Callable[[str, bytes], Any], kind: str, fmt: str, params: dict[str, Any]
+) -> None:
+    data = _encode(Image.effect_noise((128, 96), 60).convert("RGB"), fmt, **params)  # some KiB: room to cut
+    for trailer in _TRAILERS:
+        whole = data + trailer
+        with Image.open(io.BytesIO(whole)) as opened:
+            opened.load()
+        assert image_source(as_input(kind, whole), field="image").read() == whole
+        cut = data[: len(data) - len(trailer) - 3] + trailer  # shorter than the whole image, so a WEBP's too
+        with pytest.raises(stability.InvalidFileError, match="truncated"):
+            image_source(as_input(kind, cut), field="image")
+
+
+def _peak_while(action: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_large_file_cut_short_is_walked_in_constant_memory(tmp_path: Path) -> None:
+    # About 9 MiB of comment segments, as extended XMP can take, before a small image: the last bytes do not
+    # show the end, so the file is walked to find it, within the API's 10 MiB and without reading it whole.
+    jpeg = IMAGES["jpeg_RGB_37x23"]
+    comments = (b"\xff\xfe\xff\xff" + bytes(0xFFFF - 2)) * 140
+    path = tmp_path / "big.jpg"
+    path.write_bytes(jpeg[:2] + comments + jpeg[2:-2])
+    errors: list[stability.InvalidFileError] = []
+
+    def refuse() -> None:
+        try:
+            image_source(path, field="image")
+        except stability.InvalidFileError as exc:
+            errors.append(exc)
+
+    assert _peak_while(refuse) < 2 * MiB
+    assert len(errors) == 1 and "truncated" in errors[0].rule
+    path.write_bytes(jpeg[:2] + comments + jpeg[2:])
+    assert image_source(path, field="image").size == len(jpeg) + len(comments)

@@ -1,8 +1,9 @@
 """Image inputs: sources sniffed once, reopenable for every attempt, streamed from disk when they are paths.
 
 Inputs are checked here, before any request is sent, so a wrong file costs nothing: the format and size come from
-the header alone (no pixel is decoded, and a path is never read whole to sniff it). An :class:`ImageSource` can be
-reopened for every attempt, because a retried multipart upload needs the image from its first byte again.
+the header alone (no pixel is decoded, and a path is never read whole to sniff it), and the last bytes show that
+the file is not cut short. An :class:`ImageSource` can be reopened for every attempt, because a retried multipart
+upload needs the image from its first byte again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,17 @@ if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 from .outputs import _bad_path
-from .sniffing import ImageFormat, ImageInfo, _Bad, _BytesReader, _Described, _FileReader, _sniff, shown
+from .sniffing import (
+    ImageFormat,
+    ImageInfo,
+    _Bad,
+    _BytesReader,
+    _check_end,
+    _Described,
+    _FileReader,
+    _sniff,
+    shown,
+)
 
 _EXTENSIONS: Final[dict[ImageFormat, tuple[str, ...]]] = {
     "png": (".png",),
@@ -129,8 +140,9 @@ def image_source(value: object, *, field: str) -> ImageSource:
     sent) raises ``InvalidFileError`` instead of sending what was not checked.
 
     Raises:
-        InvalidFileError: the file is missing, a directory, unreadable, empty, truncated, not a PNG, JPEG or WEBP
-            image, a path with a NUL byte or a character the file system cannot encode, or ``value`` is of
+        InvalidFileError: the file is missing, a directory, unreadable, empty, truncated (a PNG without its IEND
+            chunk, a JPEG without its EOI marker, a WEBP shorter than its RIFF header says), not a PNG, JPEG or
+            WEBP image, a path with a NUL byte or a character the file system cannot encode, or ``value`` is of
             another type.
     """
     if isinstance(value, ImageSource):
@@ -264,8 +276,11 @@ def _sendable(name: str) -> str:
 
 
 def _from_bytes(data: bytes, field: str, name: str | None, described: object) -> ImageSource:
+    # Also a stream that cannot seek, read whole: all of it is in memory, so its end is checked at no cost.
+    reader = _BytesReader(data)
     try:
-        info = _sniff(_BytesReader(data))
+        info = _sniff(reader)
+        _check_end(reader, info.format)
     except _Bad as exc:
         raise InvalidFileError(field, described, str(exc)) from None
     return ImageSource(
@@ -324,8 +339,10 @@ def _from_path(value: str | os.PathLike[Any], field: str) -> ImageSource:
             raise bad("is not a regular file (pass its bytes or a file object instead)")
         size = st.st_size
         checked = _identity(file)
+        reader = _FileReader(file, 0, size)
         try:
-            info = _sniff(_FileReader(file, 0, size))
+            info = _sniff(reader)
+            _check_end(reader, info.format)
         except _Bad as exc:
             raise bad(str(exc)) from None
 
@@ -381,7 +398,9 @@ def _from_file_object(value: Any, field: str) -> ImageSource:
     try:
         value.seek(0, os.SEEK_END)
         size = max(0, value.tell() - start)  # a position past the end reads as empty
-        info = _sniff(_FileReader(value, start, size))
+        reader = _FileReader(value, start, size)
+        info = _sniff(reader)
+        _check_end(reader, info.format)
         value.seek(start)
     except _Bad as exc:
         raise bad(str(exc)) from None

@@ -1,4 +1,5 @@
-"""Image sniffing: the format, size and alpha of a PNG, JPEG or WEBP from its header, no pixel decoded."""
+"""Image sniffing: the format, size and alpha of a PNG, JPEG or WEBP from its header, no pixel decoded; and
+whether the data reaches the image's end, for inputs (``_check_end``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Final, Literal, Protocol
 
 from .._core.errors import InvalidFileError
+from .._core.limits import MAX_REQUEST_BYTES
+from .._core.media import MediaCheck, check_media
 
 if TYPE_CHECKING:
     pass
@@ -25,6 +28,13 @@ _MAX_STEPS: Final = 4096
 _PREFIX_SHOWN: Final = 16
 # Read at once when sniffing a file: a PNG's IHDR, most JPEG frame headers and every WEBP header lie within.
 _HEAD_SIZE: Final = 4096
+
+# How a whole image's data ends when nothing follows the image, as encoders (Pillow's included) write it: a
+# PNG's empty IEND chunk with its fixed CRC, a JPEG's EOI marker.
+_PNG_END: Final = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+_JPEG_END: Final = b"\xff\xd9"
+# Read at a time when a file has to be walked to find where its image ends.
+_END_READ: Final = 256 * 1024
 
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE: Final = b"\xff\xd8\xff"
@@ -80,11 +90,11 @@ class _Reader(Protocol):
 
 class _BytesReader:
     def __init__(self, data: bytes) -> None:
-        self._data = data
+        self.data = data
         self.size = len(data)
 
     def read_at(self, offset: int, size: int) -> bytes:
-        return self._data[offset : offset + size]
+        return self.data[offset : offset + size]
 
 
 class _FileReader:
@@ -235,6 +245,41 @@ def _sniff_webp(reader: _Reader) -> ImageInfo:
         height = int.from_bytes(data[7:10], "little") + 1
         return _checked("webp", width, height, bool(data[0] & 0x10))
     raise _Bad(f"corrupt WEBP: unknown first chunk {kind!r}")
+
+
+def _check_end(reader: _Reader, fmt: ImageFormat) -> None:
+    """Raise ``_Bad`` when the data stops before the image does: a file cut short by a copy or a download.
+
+    Decoders refuse such a file, so the API would answer 400 only after the upload. The rules are the results
+    side's (``_core.media``), so an input is whole exactly when a downloaded result would be: a PNG holds a
+    whole IEND chunk, a JPEG reaches its EOI marker, a WEBP holds the whole RIFF chunk its header announces.
+    Bytes after the image's end (an encoder's padding, a phone's trailer such as a motion photo's video) are no
+    cut: decoders ignore them, so they stay accepted as before.
+
+    Most images end exactly where their data ends, which their last bytes show: one read. Otherwise the data
+    is walked (in memory, or in constant memory for a file), but only when it is at most the largest request
+    body the API takes: a bigger input would take long to read whole, cannot go to most operations anyway
+    (the request-size check refuses it), and is let through as before.
+    """
+    size = reader.size
+    if fmt == "webp":  # the RIFF header says the length; nothing needs to be read
+        announced = int.from_bytes(reader.read_at(4, 4), "little") + 8
+        if announced > size:
+            raise _Bad(f"truncated WEBP: its RIFF header says {announced:,} bytes, the data has {size:,}")
+        return
+    end = _PNG_END if fmt == "png" else _JPEG_END
+    if reader.read_at(max(0, size - len(end)), len(end)) == end or size > MAX_REQUEST_BYTES:
+        return
+    try:
+        if isinstance(reader, _BytesReader):
+            check_media(reader.data, "image", None)
+            return
+        check = MediaCheck("image", None)
+        for offset in range(0, size, _END_READ):
+            check.feed(reader.read_at(offset, _END_READ))
+        check.finish()
+    except ValueError as exc:
+        raise _Bad(f"truncated or corrupt {fmt.upper()}: {exc}") from None
 
 
 class _Described:

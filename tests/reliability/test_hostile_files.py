@@ -129,14 +129,16 @@ def test_hostile_file_is_typed_before_any_request(
 
 
 class _FailingFile(io.BytesIO):
-    """A seekable file whose reads fail (EIO) past ``fail_at``: the header sniffs fine, the upload breaks."""
+    """A seekable file whose reads across ``fail_at`` fail (EIO): the header and the last bytes (the checks
+    before sending) read fine, the upload, reading from the start, breaks."""
 
     def __init__(self, data: bytes, fail_at: int) -> None:
         super().__init__(data)
         self.fail_at = fail_at
 
     def read(self, size: int | None = -1) -> bytes:
-        if self.tell() + (size if size is not None and size >= 0 else len(self.getbuffer())) > self.fail_at:
+        start = self.tell()
+        if start < self.fail_at < start + (size if size is not None and size >= 0 else len(self.getbuffer())):
             raise OSError(errno.EIO, "Input/output error")
         return super().read(size)
 

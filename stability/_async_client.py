@@ -20,7 +20,7 @@ import httpx
 
 from ._async_driver import AsyncDriver
 from ._batch._pacing import RateLimit
-from ._core.config import NOT_GIVEN, Options, Pacer, configure_logging_from_env
+from ._core.config import NOT_GIVEN, Options, Pacer, check_http_arguments, configure_logging_from_env
 from ._core.errors import ConfigurationError, ContentFilteredError
 from ._core.flow import Operation, call_flow
 from ._core.polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, progress_callback, wait_flow, wait_timeout
@@ -112,6 +112,7 @@ class AsyncStability:
             allow_insecure_http=allow_insecure_http,
             raise_on_content_filtered=raise_on_content_filtered,
         )
+        check_http_arguments(http_client, transport, httpx.AsyncClient, httpx.AsyncBaseTransport)
         self._driver = AsyncDriver(http_client=http_client, transport=transport)
         self._owner = True
         self._raw: AuthenticatedClient | None = None

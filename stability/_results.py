@@ -41,6 +41,14 @@ _SUFFIX_FORMATS = {
     ".m4v": "mp4",
     ".glb": "glb",
     ".gltf": "gltf",
+    # Formats nothing here writes: named so that an MP4 saved as .webm, or a PNG as .avif, is refused.
+    ".webm": "webm",
+    ".mov": "mov",
+    ".mkv": "mkv",
+    ".avi": "avi",
+    ".avif": "avif",
+    ".heic": "heic",
+    ".heif": "heif",
 }
 _SUFFIXES = {"png": ".png", "jpeg": ".jpg", "webp": ".webp", "mp4": ".mp4", "glb": ".glb"}
 # The formats save(convert=True) writes with Pillow (by their Pillow names).
@@ -93,10 +101,10 @@ def check_suffix(
 
 
 def check_picture_suffix(path: str | os.PathLike[str]) -> None:
-    """Refuse, before a job is waited for, an extension that names no picture (``.mp4``) for a job that makes one
+    """Refuse, before a job is waited for, an extension no picture is saved as (``.mp4``) for a job that makes one
     (which picture format is known only at the result's first bytes; ``check_suffix`` then checks the rest)."""
     named = suffix_format(path)
-    if named in _NOT_PICTURES:
+    if named is not None and named not in _CONVERTIBLE:  # a video's, a model's, or a picture nothing writes
         from ._core.errors import ValidationError
 
         suffix = Path(os.fsdecode(path)).suffix

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 import httpx
 
 from ._batch._pacing import RateLimit
-from ._core.config import NOT_GIVEN, Options, Pacer, configure_logging_from_env
+from ._core.config import NOT_GIVEN, Options, Pacer, check_http_arguments, configure_logging_from_env
 from ._core.errors import ConfigurationError, ContentFilteredError
 from ._core.flow import Operation, call_flow
 from ._core.polling import DEFAULT_INTERVAL, Done, JobKind, JobStatus, progress_callback, wait_flow, wait_timeout
@@ -109,6 +109,7 @@ class Stability:
             allow_insecure_http=allow_insecure_http,
             raise_on_content_filtered=raise_on_content_filtered,
         )
+        check_http_arguments(http_client, transport, httpx.Client, httpx.BaseTransport)
         self._driver = SyncDriver(http_client=http_client, transport=transport)
         self._owner = True
         self._raw: AuthenticatedClient | None = None

@@ -307,6 +307,18 @@ def _shown(value: object, limit: int = 200) -> str:
     return text if len(text) <= limit else f"{text[: limit - 5]}...{text[-2:]}"
 
 
+def check_http_arguments(
+    http_client: object, transport: object, client: type[httpx.Client | httpx.AsyncClient], base: type
+) -> None:
+    """``http_client`` and ``transport`` of the kind the client drives (``httpx.AsyncClient`` for
+    ``AsyncStability``), refused now rather than failing at the first call with an AttributeError."""
+    for name, value, wanted in (("http_client", http_client, client), ("transport", transport, base)):
+        if value is not None and not isinstance(value, wanted):
+            raise ConfigurationError(
+                f"{name} must be an httpx.{wanted.__name__} (or None), got {_ascii(type(value).__name__)}"
+            )
+
+
 def configure_logging_from_env() -> None:
     """``STABILITY_LOG=debug`` (or info) turns on the ``stability`` logger on stderr."""
     level = os.environ.get("STABILITY_LOG", "").upper()

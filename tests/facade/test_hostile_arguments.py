@@ -191,3 +191,39 @@ def test_a_connection_error_reads_as_one_sentence(fake: FakeStability) -> None:
         with pytest.raises(APIConnectionError) as caught:
             client.balance()
     assert ".." not in str(caught.value) and str(caught.value).endswith(".")
+
+
+def test_an_http_client_or_transport_of_the_wrong_kind_is_refused_when_the_client_is_made() -> None:
+    import httpx
+
+    from stability import ConfigurationError
+
+    for made in (lambda: Stability("sk-test", http_client="x"), lambda: Stability("sk-test", transport="x"),  # type: ignore[arg-type]
+                 lambda: Stability("sk-test", http_client=httpx.AsyncClient()),  # type: ignore[arg-type]
+                 lambda: AsyncStability("sk-test", http_client=httpx.Client()),  # type: ignore[arg-type]
+                 lambda: AsyncStability("sk-test", transport=object())):  # type: ignore[arg-type]  # fmt: skip
+        with pytest.raises(ConfigurationError, match=r"must be an httpx\."):
+            made()
+
+
+@pytest.mark.parametrize("name", ["clip.webm", "clip.mov", "clip.mkv", "clip.avi"])
+def test_a_video_is_never_saved_under_another_videos_extension(fake: FakeStability, tmp_path: Path, name: str) -> None:
+    with Stability(api_key=fake.api_key, base_url=fake.base_url) as client:
+        video = client.image_to_video(_png()).wait(poll_interval=0.1)
+        with pytest.raises(ValidationError, match=r"but this is an MP4 video: save it as clip\.mp4"):
+            video.save(tmp_path / name)
+        with pytest.raises(ValidationError, match=r"this job's result is an image"):
+            client.jobs.get("upscale_creative", "a" * 64).save(tmp_path / name)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("name", ["x.avif", "x.heic", "x.webm"])
+def test_a_picture_is_never_saved_under_an_extension_nothing_here_writes(
+    fake: FakeStability, tmp_path: Path, name: str
+) -> None:
+    with Stability(api_key=fake.api_key, base_url=fake.base_url) as client:
+        image = client.generate_core("a lighthouse", output_format="png")
+        for convert in (False, True):
+            with pytest.raises(ValidationError, match=r"save it as x\.png"):
+                image.save(tmp_path / name, convert=convert)
+    assert not list(tmp_path.iterdir())

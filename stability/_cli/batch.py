@@ -146,7 +146,11 @@ def add_batch_options(sub: argparse.ArgumentParser) -> None:
         help="replace output files that exist (default: an item whose file exists fails, the file untouched; "
         "items done by an earlier run are skipped either way)",
     )
-    _common(sub, "bill this organization (default: the key's default organization)")
+    _common(
+        sub,
+        "bill this organization (default: the key's default organization)",
+        json_output="print a JSON object per item as it ends, then one with the summary, on stdout instead of text",
+    )
 
 
 # --------------------------------------------------------------------------------------------- running

@@ -283,9 +283,15 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((100, 24)).columns
 
 
-def _common(prog_options: argparse.ArgumentParser, organization: str | None = None, *, job: bool = False) -> None:
+def _common(
+    prog_options: argparse.ArgumentParser,
+    organization: str | None = None,
+    *,
+    job: bool = False,
+    json_output: str = "print one JSON object on stdout instead of text",
+) -> None:
     group = prog_options.add_argument_group("connection and output")
-    group.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of text")
+    group.add_argument("--json", action="store_true", help=json_output)
     group.add_argument(
         "--base-url",
         metavar="URL",

@@ -126,4 +126,6 @@ def configuration_message(exc: ConfigurationError, names: Names) -> str:
     source = "--base-url" if names.values.get("base_url") else "STABILITY_BASE_URL"
     way_out = f" ({source} https://...); the command sends the key over plain http only to a loopback address"
     text = _INSECURE.sub(way_out + ", such as a tunnel's local end.", str(exc))
+    # --timeout takes seconds only: the Python API's httpx.Timeout is no choice here.
+    text = re.sub(r"^timeout must\b", "--timeout must", text).replace(", or an httpx.Timeout", "")
     return in_cli_words(re.sub(r"\bbase_url\b", source, text), names)

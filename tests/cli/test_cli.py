@@ -336,6 +336,13 @@ def test_a_missing_key_is_one_line_that_says_how_to_set_it(cli: Cli) -> None:
     assert cli.fake.count() == 0
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "1e30"])
+def test_a_timeout_out_of_range_names_the_option_and_only_what_it_takes(cli: Cli, value: str) -> None:
+    run = cli("balance", "--timeout", value)
+    assert run.code == ExitCode.USAGE and run.err.startswith("stability: error: --timeout must be a number of seconds")
+    assert "httpx" not in run.err and cli.fake.count() == 0
+
+
 def test_unreachable_server_is_a_network_error(cli: Cli) -> None:
     run = cli("engines", "--base-url", f"http://127.0.0.1:{_closed_port()}", "--max-retries", "0")
     assert run.code == ExitCode.NETWORK

@@ -78,6 +78,26 @@ def _needs_image(entry: Entry) -> bool:
     return any(isinstance(value, DemoInput) for value in (entry.example or {}).values())
 
 
+MARK = ".stability-demo"
+"""The file that says a folder is the demo's, so its next run may replace the outputs there."""
+
+
+def _claim(folder: Path) -> None:
+    """Make ``folder`` the demo's, or refuse it: the demo replaces its files by name (``index.html``,
+    ``input.png``, ``generate-core.png``...), and a folder it did not make may hold the user's own."""
+    try:
+        if (folder / MARK).exists():
+            return
+        if any(folder.iterdir()):
+            raise CommandError(
+                f"{folder} holds files the demo did not make, which it could replace: give --output-dir a new "
+                "or empty folder"
+            )
+        (folder / MARK).write_text("Made by `stability demo`; its next run replaces the files it wrote here.\n")
+    except OSError as exc:
+        raise CommandError(f"cannot use the output folder {folder}: {exc.strerror or exc}") from None
+
+
 def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> int:
     """Start the fake, run every operation, write the outputs to ``folder``, print a table; returns 0."""
     try:
@@ -95,6 +115,7 @@ def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> in
     except OSError as exc:  # a file of that name, a read-only parent: say so in one line
         raise CommandError(f"cannot create the output folder {folder}: {exc.strerror or exc}") from None
     check_writable(folder)
+    _claim(folder)
     rows: list[Row] = []
     console.note(f"Starting the fake Stability API on 127.0.0.1 (outputs go to {folder}/)")
     started = time.monotonic()

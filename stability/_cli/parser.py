@@ -489,7 +489,8 @@ def build_parser(registry: Mapping[str, Entry] = REGISTRY) -> argparse.ArgumentP
         "--output-dir",
         metavar="DIR",
         default="stability-demo",
-        help="where the outputs go; the demo replaces its own files there (default ./stability-demo)",
+        help="where the outputs go: a new or empty folder, or one an earlier demo made (whose files it replaces); "
+        "default ./stability-demo",
     )
     sub.add_argument(
         "--job-duration", type=float, default=2.0, metavar="S", help="seconds each fake job runs (default 2)"

@@ -519,7 +519,9 @@ def test_demo_runs_every_operation_with_no_key_and_writes_decodable_files(cli: C
     extension = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "MP4": ".mp4", "GLB": ".glb"}
     files = {f"{e.cli}{extension[example_case(e)[1]]}": example_case(e)[1] for e in demo if e.returns in WRITES}
     # Beside them, the contact sheet and the inputs its calls name (tests/cli/test_demo_sheet.py).
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*files, "index.html", "input.png", "input-mask.png"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*files, "index.html", "input.png", "input-mask.png", ".stability-demo"]
+    )
     media = {"MP4": is_mp4, "GLB": is_glb}
     for name, written in files.items():
         assert media[written](folder / name) if written in media else decoded(folder / name) == written, name
@@ -607,6 +609,15 @@ def test_demo_into_a_folder_it_cannot_make_is_one_line_and_starts_nothing(cli: C
     assert run.code == 2, run.err
     assert run.err.startswith("stability: error: cannot create the output folder taken") and "Traceback" not in run.err
     assert len(run.err.strip().splitlines()) == 1 and "Starting the fake" not in run.err + run.out
+
+
+def test_demo_never_replaces_files_in_a_folder_it_did_not_make(cli: Cli) -> None:
+    mine = cli.cwd / "mine"
+    mine.mkdir()
+    (mine / "index.html").write_text("my page")
+    run = cli("demo", "--output-dir", "mine", env=cli.env(STABILITY_API_KEY=None, STABILITY_BASE_URL=None))
+    assert run.code == 2 and "holds files the demo did not make" in run.err and "Starting the fake" not in run.err
+    assert [p.name for p in mine.iterdir()] == ["index.html"] and (mine / "index.html").read_text() == "my page"
 
 
 def test_the_command_takes_its_defaults_from_the_library() -> None:

@@ -22,7 +22,7 @@ import pytest
 from PIL import Image
 
 from stability import ImageResult, ModelResult, Stability, VideoResult
-from stability._cli.demo import demo_entries
+from stability._cli.demo import MARK, demo_entries
 from stability._cli.sheet import INPUT_FILES, SHEET, Card, Output, python_call, render
 from stability._operations.entry import DemoInput
 from stability.testing import FakeStability
@@ -178,7 +178,7 @@ def test_every_operation_has_a_card_with_its_outputs_seed_finish_reason_and_call
             assert next(node.tag for node in card.all() if node.tag in ("img", "video", "a")) == kind
         else:  # the account's operations write no file: their one line is the card's answer
             assert not files and row["output"] in card.texts(), entry.name
-    written = {p.name for p in demo.folder.iterdir()} - {SHEET, *INPUT_FILES.values()}
+    written = {p.name for p in demo.folder.iterdir()} - {SHEET, MARK, *INPUT_FILES.values()}
     assert referenced == written
 
 

@@ -112,10 +112,14 @@ def check_picture_suffix(path: str | os.PathLike[str]) -> None:
         raise ValidationError("path", os.fspath(path), rule + ".png, .jpg or .webp (the format the job makes)")
 
 
+_SPOKEN_WITH_AN = frozenset({"MP4", "MKV", "AVI", "AVIF"})
+"""The formats named here whose names are spoken from a vowel sound ("an em-pee-four", "an avif")."""
+
+
 def _a(fmt: str) -> str:
     """``"a PNG"``, ``"an MP4"``: the article as the format's name is spoken."""
     name = fmt.upper()
-    return f"{'an' if name[0] in 'AEFHILMNORSX' else 'a'} {name}"
+    return f"{'an' if name in _SPOKEN_WITH_AN else 'a'} {name}"
 
 
 @dataclass(frozen=True, slots=True, repr=False)

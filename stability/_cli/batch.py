@@ -391,7 +391,7 @@ class _Run:
 
         if self._names is None:
             self._names = Names.of(build_parser(), self.args)
-        return _redact(in_cli_words(text, self._names))
+        return terminal_safe(" ".join(_redact(in_cli_words(text, self._names)).split()))
 
     def wait_out_window(self, rate: RateLimit | None) -> None:
         """Before the balance is read again: let the rate window of the run's last requests pass when they may

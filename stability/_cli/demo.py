@@ -24,7 +24,7 @@ from .._operations.entry import DemoInput, Entry
 from .._results import ImageResult, ModelResult
 from .console import EXTENSIONS, CommandError, Console, check_writable, format_size
 from .parser import ExitCode
-from .sheet import INPUT_FILES, Card, Output, python_call, write_sheet
+from .sheet import INPUT_FILES, SHEET, Card, Output, python_call, write_sheet
 
 if TYPE_CHECKING:
     from .._results import VideoResult
@@ -88,7 +88,8 @@ def _claim(folder: Path) -> None:
     try:
         if (folder / MARK).exists():
             return
-        if any(folder.iterdir()):
+        names = [path.name for path in folder.iterdir()]
+        if names and not _filled_by_demo(names):
             raise CommandError(
                 f"{folder} holds files the demo did not make, which it could replace: give --output-dir a new "
                 "or empty folder"
@@ -96,6 +97,20 @@ def _claim(folder: Path) -> None:
         (folder / MARK).write_text("Made by `stability demo`; its next run replaces the files it wrote here.\n")
     except OSError as exc:
         raise CommandError(f"cannot use the output folder {folder}: {exc.strerror or exc}") from None
+
+
+def _an_output(name: str) -> bool:
+    """Whether a file of this name is one of the demo's outputs (``generate-core.png``...)."""
+    stem, _, extension = name.rpartition(".")
+    return f".{extension}" in EXTENSIONS.values() and stem in {entry.cli for entry in demo_entries()}
+
+
+def _filled_by_demo(names: list[str]) -> bool:
+    """Whether a folder without the mark is an earlier version's demo folder: only the demo's names in it, an
+    output among them (a lone ``index.html`` may well be the user's)."""
+    return all(name in (SHEET, *INPUT_FILES.values()) or _an_output(name) for name in names) and any(
+        _an_output(name) for name in names
+    )
 
 
 def run_demo(console: Console, folder: Path, *, job_duration: float = 2.0) -> int:

@@ -545,7 +545,8 @@ def _report(console: Console, exc: BaseException, args: argparse.Namespace, pars
     names = Names.of(parser, args)
     message = terminal_safe(" ".join(_redact(_message(exc, names)).split()))
     if getattr(args, "debug", False):
-        console.err.write(_redact("".join(traceback.format_exception(exc))))
+        lines = _redact("".join(traceback.format_exception(exc))).splitlines()
+        console.err.write("".join(terminal_safe(line) + "\n" for line in lines))
     if not isinstance(exc, StabilityError | CommandError | FileExistsError | KeyboardInterrupt):
         message = f"unexpected {type(exc).__name__}: {message} (run with --debug for the traceback)"
     console.err.write(f"stability: error: {message}\n")

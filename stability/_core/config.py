@@ -166,9 +166,13 @@ class Options:
 
     def check_base_url(self) -> None:
         url = self.base_url
-        if "@" in url.partition("//")[2].partition("/")[0]:
-            # Not echoed: what sits before the @ may be the key, and a URL is shown in reprs and logs.
-            raise ConfigurationError("base_url must not hold credentials (user:key@host): pass the key as api_key")
+        if "@" in url:
+            # Not echoed, whatever the URL's shape ("https:/user:KEY@host" has no netloc to look in): what sits
+            # before an @ may be the key, and a URL is shown in reprs and logs. No API path holds an @.
+            raise ConfigurationError(
+                "base_url must not hold an @ (credentials, user:key@host, are not sent that way): pass the key as "
+                "api_key"
+            )
         # httpx would take such a URL and every call would then fail to connect, after all its retries: a
         # pasted newline or space, or a zero-width character, is a configuration mistake to name now.
         if not url.isprintable() or url != url.strip():
@@ -311,12 +315,18 @@ def check_http_arguments(
     http_client: object, transport: object, client: type[httpx.Client | httpx.AsyncClient], base: type
 ) -> None:
     """``http_client`` and ``transport`` of the kind the client drives (``httpx.AsyncClient`` for
-    ``AsyncStability``), refused now rather than failing at the first call with an AttributeError."""
-    for name, value, wanted in (("http_client", http_client, client), ("transport", transport, base)):
-        if value is not None and not isinstance(value, wanted):
-            raise ConfigurationError(
-                f"{name} must be an httpx.{wanted.__name__} (or None), got {_ascii(type(value).__name__)}"
-            )
+    ``AsyncStability``), refused now rather than failing at the first call with an AttributeError. A transport
+    is taken as httpx takes it: anything with the handling method (``handle_async_request`` for async)."""
+    if http_client is not None and not isinstance(http_client, client):
+        raise ConfigurationError(
+            f"http_client must be an httpx.{client.__name__} (or None), got {_ascii(type(http_client).__name__)}"
+        )
+    method = "handle_async_request" if client is httpx.AsyncClient else "handle_request"
+    if transport is not None and not callable(getattr(transport, method, None)):
+        raise ConfigurationError(
+            f"transport must be an httpx.{base.__name__} (or have its {method} method), or None, got "
+            f"{_ascii(type(transport).__name__)}"
+        )
 
 
 def configure_logging_from_env() -> None:

@@ -123,16 +123,17 @@ def wait_timeout(timeout: object) -> float:
 
 
 MAX_BACKOFF = 100.0
-"""Any larger ``backoff`` reaches the interval's cap (``MAX_INTERVAL``) at the second poll all the same."""
+"""A larger ``backoff`` is taken as this: it reaches the interval's cap (``MAX_INTERVAL``) at the second poll all
+the same."""
 
 
 def wait_backoff(backoff: object) -> float:
-    """The factor each interval grows by: a positive number up to ``MAX_BACKOFF`` (below 1: a steady interval)."""
-    if isinstance(backoff, bool) or not isinstance(backoff, int | float) or not 0 < backoff <= MAX_BACKOFF:
-        rule = f"must be a positive number, at most {MAX_BACKOFF:g} (1 or less: a steady interval)"
+    """The factor each interval grows by: a number >= 0 (1 or less: a steady interval; past ``MAX_BACKOFF``, as
+    ``MAX_BACKOFF``, infinity included)."""
+    if isinstance(backoff, bool) or not isinstance(backoff, int | float) or not backoff >= 0:  # NaN too
         shown = backoff if backoff is None or isinstance(backoff, int | float) else type(backoff).__name__
-        raise ValidationError("backoff", shown, rule)
-    return float(backoff)
+        raise ValidationError("backoff", shown, "must be a number >= 0 (1 or less: a steady interval)")
+    return float(min(backoff, MAX_BACKOFF))  # min first: an int past a float's range cannot be converted
 
 
 def progress_callback(on_progress: object) -> None:

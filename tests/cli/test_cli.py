@@ -620,6 +620,17 @@ def test_demo_never_replaces_files_in_a_folder_it_did_not_make(cli: Cli) -> None
     assert [p.name for p in mine.iterdir()] == ["index.html"] and (mine / "index.html").read_text() == "my page"
 
 
+def test_demo_takes_back_a_folder_an_earlier_demo_filled_before_it_left_its_mark(cli: Cli) -> None:
+    old = cli.cwd / "old"
+    old.mkdir()
+    for name in ("index.html", "input.png", "generate-core.png"):
+        (old / name).write_bytes(b"an earlier demo's")
+    run = cli("demo", "--output-dir", "old", "--job-duration", "0.1", env=cli.env(STABILITY_API_KEY=None,
+              STABILITY_BASE_URL=None), timeout=120)  # fmt: skip
+    assert run.code == 0, run.err
+    assert (old / ".stability-demo").exists() and (old / "index.html").read_bytes() != b"an earlier demo's"
+
+
 def test_the_command_takes_its_defaults_from_the_library() -> None:
     from stability._async_client import AsyncStability
     from stability._cli.parser import build_parser

@@ -254,3 +254,12 @@ def test_the_progress_bar_shows_done_total_rate_eta_failures_and_credits() -> No
         bar.update("done", 1.0)
     assert quiet.getvalue() == ""  # off a terminal the command prints JSON lines instead
     assert [_duration(s) for s in (4.4, 187, 7500)] == ["4s", "3m07s", "2h05m"]
+
+
+def test_a_servers_words_in_a_failed_item_cannot_recolour_or_reorder_the_terminal(cli: Cli) -> None:
+    body = json.dumps({"id": "x", "name": "bad_request", "errors": ["evil \x1b[31mRED \u202eoverride"]}).encode()
+    cli.fake.inject("generate_core", Fault.status(400, body=body, content_type="application/json"))
+    run = cli("batch", _jsonl(cli.cwd / "one.jsonl", {"operation": "generate_core", "prompt": "p"}))
+    assert run.code == ExitCode.INCOMPLETE
+    assert "\x1b" not in run.out + run.err and "\u202e" not in run.out + run.err
+    assert "\\x1b[31mRED \\u202eoverride" in run.err, run.err

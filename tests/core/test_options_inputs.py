@@ -215,7 +215,16 @@ def test_max_retries_refused_with_a_printable_message(build: Callable[[dict[str,
     assert "integer >= 0" in message
 
 
-@pytest.mark.parametrize("url", ["https://user:SECRETKEY@api.example", "http://SECRETKEY@127.0.0.1:9/v1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:SECRETKEY@api.example",
+        "http://SECRETKEY@127.0.0.1:9/v1",
+        "https:/user:SECRETKEY@api.example/",  # no netloc for urlsplit to find the credentials in
+        "https:user:SECRETKEY@api.example",
+        "http:///user:SECRETKEY@api.example",
+    ],
+)
 def test_a_base_url_with_credentials_is_refused_without_echoing_them(url: str) -> None:
     with pytest.raises(stability.ConfigurationError) as caught:
         stability.Stability(api_key="sk-test", base_url=url)

@@ -979,7 +979,7 @@ class Job(Generic[_R]):
                 for the slowest job; ``math.inf`` waits for as long as the job takes.
             poll_interval: seconds between polls (default 10, as the API asks for upscale).
             backoff: multiply the interval by this after each poll (capped at 30 s, or the interval if longer); a
-                positive number up to 100, and 1 or less keeps the interval steady.
+                number >= 0, where 1 or less keeps the interval steady.
             on_progress: called after every poll with a ``JobStatus`` (elapsed, polls, state).
 
         A 429 while polling (the key is rate-limited) is waited out: the next poll comes after its

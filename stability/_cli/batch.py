@@ -60,7 +60,7 @@ BATCH_EXIT_CODES = _table(
         ExitCode.USAGE: "usage: a bad option, an unusable --base-url, an output folder that cannot be written, "
         "or a manifest that another run is using (or that is not a batch's)",
         ExitCode.VALIDATION: "validation: a bad line in FILE (each is listed by line number; nothing was sent), "
-        "or an unreadable FILE",
+        "an unreadable FILE, or a --rate, --concurrency or --max-credits out of its range",
         ExitCode.AUTH: "authentication: no API key",
         ExitCode.INCOMPLETE: "incomplete: some items failed (an API error, said on their line) or are uncertain "
         "(a charged request that may have been processed: --retry-uncertain resends it), or --max-credits left "

@@ -16,7 +16,6 @@ import os
 import socket
 import stat
 import struct
-import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -29,6 +28,7 @@ import stability
 from stability._files.inputs import image_source
 from stability._files.outputs import atomic_write, atomic_write_async, check_destination
 from stability.testing import FakeStability
+from tests.test_files import _peak_while
 
 MiB = 1024 * 1024
 
@@ -424,15 +424,6 @@ def test_bytes_after_a_whole_image_are_no_cut_but_a_cut_before_them_is(
         cut = data[: len(data) - len(trailer) - 3] + trailer  # shorter than the whole image, so a WEBP's too
         with pytest.raises(stability.InvalidFileError, match="truncated"):
             image_source(as_input(kind, cut), field="image")
-
-
-def _peak_while(action: Callable[[], object]) -> int:
-    tracemalloc.start()
-    try:
-        action()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def test_a_large_file_cut_short_is_walked_in_constant_memory(tmp_path: Path) -> None:

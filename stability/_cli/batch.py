@@ -385,13 +385,13 @@ class _Run:
 
     def _words(self, text: str) -> str:
         """A library message in the command's words (``force=True`` is ``--force``), the key never in it."""
-        from .main import _redact
+        from .main import one_line
         from .messages import Names, in_cli_words
         from .parser import build_parser
 
         if self._names is None:
             self._names = Names.of(build_parser(), self.args)
-        return terminal_safe(" ".join(_redact(in_cli_words(text, self._names)).split()))
+        return one_line(in_cli_words(text, self._names))
 
     def wait_out_window(self, rate: RateLimit | None) -> None:
         """Before the balance is read again: let the rate window of the run's last requests pass when they may

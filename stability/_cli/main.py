@@ -491,6 +491,11 @@ def _message(exc: BaseException, names: Names) -> str:
     return str(exc) or type(exc).__name__
 
 
+def one_line(text: str) -> str:
+    """A message as an error line prints it: the key redacted, on one line, a server's control characters escaped."""
+    return terminal_safe(" ".join(_redact(text).split()))
+
+
 def _redact(text: str) -> str:
     """Belt and braces: no error path prints the key, but a server could echo it back in a message."""
     from .._core.config import KEY_VARIABLES
@@ -543,7 +548,7 @@ _DEBUG_HANDLER = "stability --debug"
 def _report(console: Console, exc: BaseException, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     code = exit_code(exc)
     names = Names.of(parser, args)
-    message = terminal_safe(" ".join(_redact(_message(exc, names)).split()))
+    message = one_line(_message(exc, names))
     if getattr(args, "debug", False):
         lines = _redact("".join(traceback.format_exception(exc))).splitlines()
         console.err.write("".join(terminal_safe(line) + "\n" for line in lines))

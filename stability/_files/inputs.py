@@ -25,10 +25,10 @@ from .sniffing import (
     ImageInfo,
     _Bad,
     _BytesReader,
-    _check_end,
     _Described,
     _FileReader,
     _sniff,
+    _sniff_input,
     shown,
 )
 
@@ -277,10 +277,8 @@ def _sendable(name: str) -> str:
 
 def _from_bytes(data: bytes, field: str, name: str | None, described: object) -> ImageSource:
     # Also a stream that cannot seek, read whole: all of it is in memory, so its end is checked at no cost.
-    reader = _BytesReader(data)
     try:
-        info = _sniff(reader)
-        _check_end(reader, info.format)
+        info = _sniff_input(_BytesReader(data))
     except _Bad as exc:
         raise InvalidFileError(field, described, str(exc)) from None
     return ImageSource(
@@ -339,10 +337,8 @@ def _from_path(value: str | os.PathLike[Any], field: str) -> ImageSource:
             raise bad("is not a regular file (pass its bytes or a file object instead)")
         size = st.st_size
         checked = _identity(file)
-        reader = _FileReader(file, 0, size)
         try:
-            info = _sniff(reader)
-            _check_end(reader, info.format)
+            info = _sniff_input(_FileReader(file, 0, size))
         except _Bad as exc:
             raise bad(str(exc)) from None
 
@@ -398,9 +394,7 @@ def _from_file_object(value: Any, field: str) -> ImageSource:
     try:
         value.seek(0, os.SEEK_END)
         size = max(0, value.tell() - start)  # a position past the end reads as empty
-        reader = _FileReader(value, start, size)
-        info = _sniff(reader)
-        _check_end(reader, info.format)
+        info = _sniff_input(_FileReader(value, start, size))
         value.seek(start)
     except _Bad as exc:
         raise bad(str(exc)) from None

@@ -247,6 +247,13 @@ def _sniff_webp(reader: _Reader) -> ImageInfo:
     raise _Bad(f"corrupt WEBP: unknown first chunk {kind!r}")
 
 
+def _sniff_input(reader: _Reader) -> ImageInfo:
+    """An input's header read (``_sniff``) and its end checked (``_check_end``): what every kind of input gets."""
+    info = _sniff(reader)
+    _check_end(reader, info.format)
+    return info
+
+
 def _check_end(reader: _Reader, fmt: ImageFormat) -> None:
     """Raise ``_Bad`` when the data stops before the image does: a file cut short by a copy or a download.
 
